@@ -1,0 +1,18 @@
+package dev.ephemera.core;
+
+import dev.ephemera.core.refresh.RefreshingCredentialSource;
+import dev.ephemera.core.spi.CredentialIssuer;
+
+/** Static entry points for building credential sources. */
+public final class CredentialSources {
+  private CredentialSources() {}
+
+  /**
+   * A builder for a source that keeps the credentials of {@code issuer} fresh: refreshed ahead of
+   * expiry, served through upstream outages, audited.
+   */
+  public static <C extends Credential> RefreshingCredentialSource.Builder<C> refreshing(
+      CredentialIssuer<C> issuer) {
+    return RefreshingCredentialSource.builder(issuer);
+  }
+}

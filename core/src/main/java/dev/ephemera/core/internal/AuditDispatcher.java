@@ -1,0 +1,115 @@
+package dev.ephemera.core.internal;
+
+import dev.ephemera.core.audit.AuditEvent;
+import dev.ephemera.core.audit.AuditListener;
+import java.util.List;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongFunction;
+
+/**
+ * Delivers one source's audit events to its listeners, off the caller's thread, in order, each
+ * listener isolated. At most {@code capacity} events wait; more are dropped and counted, and the
+ * count is reported by an event built with {@code dropReport} once the queue drains.
+ */
+public final class AuditDispatcher {
+  private final List<AuditListener> listeners;
+  private final Executor delivery;
+  private final int capacity;
+  private final LongFunction<AuditEvent> dropReport;
+  private final Queue<AuditEvent> queue = new ConcurrentLinkedQueue<>();
+  private final AtomicInteger queued = new AtomicInteger();
+  private final AtomicBoolean draining = new AtomicBoolean();
+  private final AtomicLong dropped = new AtomicLong();
+  private final AtomicLong unreported = new AtomicLong();
+  private final AtomicLong listenerFailures = new AtomicLong();
+
+  /** A dispatcher; with no listeners, {@link #publish} does nothing. */
+  public AuditDispatcher(
+      List<AuditListener> listeners,
+      Executor delivery,
+      int capacity,
+      LongFunction<AuditEvent> dropReport) {
+    this.listeners = List.copyOf(listeners);
+    this.delivery = delivery;
+    this.capacity = capacity;
+    this.dropReport = dropReport;
+  }
+
+  /** True when at least one listener is registered. */
+  public boolean active() {
+    return !listeners.isEmpty();
+  }
+
+  /** Queues an event; never blocks, never throws. */
+  public void publish(AuditEvent event) {
+    if (listeners.isEmpty()) {
+      return;
+    }
+    if (queued.incrementAndGet() > capacity) {
+      queued.decrementAndGet();
+      dropped.incrementAndGet();
+      unreported.incrementAndGet();
+      return;
+    }
+    queue.add(event);
+    scheduleDrain();
+  }
+
+  /** Events dropped because the queue was full. */
+  public long dropped() {
+    return dropped.get();
+  }
+
+  /** Listener calls that threw. */
+  public long listenerFailures() {
+    return listenerFailures.get();
+  }
+
+  private void scheduleDrain() {
+    if (draining.compareAndSet(false, true)) {
+      try {
+        delivery.execute(this::drain);
+      } catch (RejectedExecutionException e) {
+        draining.set(false);
+      }
+    }
+  }
+
+  private void drain() {
+    try {
+      AuditEvent event;
+      while ((event = queue.poll()) != null) {
+        queued.decrementAndGet();
+        deliver(event);
+      }
+      long lost = unreported.getAndSet(0);
+      if (lost > 0) {
+        deliver(dropReport.apply(lost));
+      }
+    } finally {
+      draining.set(false);
+    }
+    if (!queue.isEmpty() || unreported.get() > 0) {
+      scheduleDrain();
+    }
+  }
+
+  private void deliver(AuditEvent event) {
+    for (AuditListener listener : listeners) {
+      try {
+        listener.onEvent(event);
+      } catch (RuntimeException | Error e) {
+        if (e instanceof VirtualMachineError) {
+          throw e;
+        }
+        listenerFailures.incrementAndGet();
+      }
+    }
+  }
+}

@@ -1,0 +1,49 @@
+package dev.ephemera.core.refresh;
+
+import java.time.Clock;
+import java.util.Objects;
+
+/**
+ * The time a source lives on: a wall {@link Clock} (for stated expiries and display), a monotonic
+ * {@link Ticker} (for every lifetime measurement) and a {@link Scheduler}. Tests pass a virtual one
+ * (see ephemera-testkit's {@code VirtualTime}); production uses {@link #system()}.
+ */
+public interface Timebase {
+
+  /** The wall clock. */
+  Clock clock();
+
+  /** The monotonic ticker. */
+  Ticker ticker();
+
+  /** The scheduler. */
+  Scheduler scheduler();
+
+  /** The system UTC clock, {@link System#nanoTime()} and {@link Scheduler#shared()}. */
+  static Timebase system() {
+    return of(Clock.systemUTC(), Ticker.system(), Scheduler.shared());
+  }
+
+  /** A timebase of the given parts. */
+  static Timebase of(Clock clock, Ticker ticker, Scheduler scheduler) {
+    Objects.requireNonNull(clock, "clock");
+    Objects.requireNonNull(ticker, "ticker");
+    Objects.requireNonNull(scheduler, "scheduler");
+    return new Timebase() {
+      @Override
+      public Clock clock() {
+        return clock;
+      }
+
+      @Override
+      public Ticker ticker() {
+        return ticker;
+      }
+
+      @Override
+      public Scheduler scheduler() {
+        return scheduler;
+      }
+    };
+  }
+}

@@ -1,0 +1,81 @@
+package dev.ephemera.core.spi;
+
+import dev.ephemera.core.CredentialException;
+import dev.ephemera.core.Secret;
+import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Makes upstream text safe for exception messages, logs and audit events: known secrets and
+ * anything that looks like one are replaced, control characters folded, and the result truncated.
+ */
+public final class ErrorText {
+  /** Longest text kept, in characters, before {@code …} is appended. */
+  public static final int MAX_LENGTH = 300;
+
+  private static final Pattern JWT =
+      Pattern.compile("eyJ[A-Za-z0-9_-]{4,}\\.[A-Za-z0-9_-]{4,}\\.[A-Za-z0-9_-]*");
+  private static final Pattern SECRET_FIELD =
+      Pattern.compile(
+          "(?i)(\"?(?:[a-z_]*token|[a-z_]*secret[a-z_]*|password|client_assertion|assertion"
+              + "|secretaccesskey|sessiontoken|credential|api[_-]?key|private_key)\"?\\s*[:=]\\s*)"
+              + "(\"[^\"]*\"|[^\\s,&<}]+)");
+  private static final Pattern XML_SECRET =
+      Pattern.compile(
+          "(?i)(<(SecretAccessKey|SessionToken|Token|WebIdentityToken)>)[^<]*(</\\2>)");
+  private static final Pattern BEARER = Pattern.compile("(?i)(bearer\\s+)[^\\s\"',]+");
+  private static final Pattern LONG_RUN = Pattern.compile("[A-Za-z0-9+/_=.-]{40,}");
+  private static final Pattern CONTROL = Pattern.compile("[\\p{Cntrl}\\s]+");
+
+  private ErrorText() {}
+
+  /**
+   * Scrubs and truncates upstream text (an error body, a foreign exception's message).
+   *
+   * @param text the raw text; {@code null} gives an empty string
+   * @param known secret values that must not appear, e.g. the token just sent
+   */
+  public static String sanitize(@Nullable String text, Secret... known) {
+    if (text == null || text.isEmpty()) {
+      return "";
+    }
+    String s = text;
+    for (Secret secret : known) {
+      s = s.replace(secret.reveal(), "[redacted]");
+    }
+    s = JWT.matcher(s).replaceAll("[jwt redacted]");
+    s = XML_SECRET.matcher(s).replaceAll("$1[redacted]$3");
+    s = SECRET_FIELD.matcher(s).replaceAll("$1[redacted]");
+    s = BEARER.matcher(s).replaceAll("$1[redacted]");
+    s = LONG_RUN.matcher(s).replaceAll("[redacted]");
+    s = CONTROL.matcher(s).replaceAll(" ").strip();
+    if (s.length() > MAX_LENGTH) {
+      s = s.substring(0, MAX_LENGTH) + "…";
+    }
+    return s;
+  }
+
+  /**
+   * A copy of a foreign throwable that is safe to keep as a cause: each exception in the chain
+   * becomes a {@link CredentialException} whose message is {@link #describe(Throwable) described}
+   * and whose stack trace is the original's. Our own exceptions are returned as they are.
+   */
+  public static CredentialException scrub(Throwable t) {
+    if (t instanceof CredentialException own) {
+      return own;
+    }
+    Throwable cause = t.getCause();
+    CredentialException copy =
+        new CredentialException(describe(t), cause == null || cause == t ? null : scrub(cause));
+    copy.setStackTrace(t.getStackTrace());
+    return copy;
+  }
+
+  /** {@code SimpleClassName: sanitized message} of a throwable, for messages and audit. */
+  public static String describe(Throwable t) {
+    String message = sanitize(t.getMessage());
+    return message.isEmpty()
+        ? t.getClass().getSimpleName()
+        : t.getClass().getSimpleName() + ": " + message;
+  }
+}
