@@ -1,0 +1,103 @@
+package dev.ephemera.testkit.emulator;
+
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * One way an upstream misbehaves. The vocabulary is shared by every emulator; each renders
+ * protocol-specific faults (an error status, throttling, an already-expired credential) in its
+ * upstream's exact envelope.
+ */
+public final class Fault {
+
+  /** The kinds of fault. */
+  public enum Kind {
+    /** The normal response, after a real delay (for client timeouts). */
+    LATENCY,
+    /** An error status in the protocol's error envelope (500, 503, 403, ...). */
+    STATUS,
+    /** The protocol's throttling response with a retry-after hint. */
+    THROTTLE,
+    /** The connection is reset before any response. */
+    CONNECTION_RESET,
+    /** A success status with a body that is not the protocol's format. */
+    MALFORMED_BODY,
+    /** A success status with the normal body cut in half. */
+    TRUNCATED_BODY,
+    /** A normal-looking success whose credential has already expired. */
+    EXPIRED_CREDENTIAL
+  }
+
+  private final Kind kind;
+  private final int status;
+  private final Duration duration;
+
+  private Fault(Kind kind, int status, Duration duration) {
+    this.kind = kind;
+    this.status = status;
+    this.duration = duration;
+  }
+
+  /** The normal response after {@code delay}. */
+  public static Fault latency(Duration delay) {
+    return new Fault(Kind.LATENCY, 200, Objects.requireNonNull(delay, "delay"));
+  }
+
+  /** An error status (4xx/5xx) in the protocol's envelope. */
+  public static Fault status(int status) {
+    if (status < 400 || status > 599) {
+      throw new IllegalArgumentException("an error status is 400..599: " + status);
+    }
+    return new Fault(Kind.STATUS, status, Duration.ZERO);
+  }
+
+  /** The protocol's throttling response, with {@code retryAfter} as its hint. */
+  public static Fault throttle(Duration retryAfter) {
+    return new Fault(Kind.THROTTLE, 429, Objects.requireNonNull(retryAfter, "retryAfter"));
+  }
+
+  /** A connection reset. */
+  public static Fault connectionReset() {
+    return new Fault(Kind.CONNECTION_RESET, 0, Duration.ZERO);
+  }
+
+  /** A 200 with garbage. */
+  public static Fault malformedBody() {
+    return new Fault(Kind.MALFORMED_BODY, 200, Duration.ZERO);
+  }
+
+  /** A 200 with half a body. */
+  public static Fault truncatedBody() {
+    return new Fault(Kind.TRUNCATED_BODY, 200, Duration.ZERO);
+  }
+
+  /** A success whose credential expired before it was sent. */
+  public static Fault expiredCredential() {
+    return new Fault(Kind.EXPIRED_CREDENTIAL, 200, Duration.ZERO);
+  }
+
+  /** The kind. */
+  public Kind kind() {
+    return kind;
+  }
+
+  /** The HTTP status, for {@code STATUS} and {@code THROTTLE}. */
+  public int status() {
+    return status;
+  }
+
+  /** The delay for {@code LATENCY}, the retry-after hint for {@code THROTTLE}. */
+  public Duration duration() {
+    return duration;
+  }
+
+  @Override
+  public String toString() {
+    return switch (kind) {
+      case LATENCY -> "latency(" + duration + ")";
+      case STATUS -> "status(" + status + ")";
+      case THROTTLE -> "throttle(" + duration + ")";
+      default -> kind.name().toLowerCase(java.util.Locale.ROOT);
+    };
+  }
+}

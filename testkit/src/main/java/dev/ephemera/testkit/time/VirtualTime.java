@@ -1,0 +1,231 @@
+package dev.ephemera.testkit.time;
+
+import dev.ephemera.core.refresh.Scheduler;
+import dev.ephemera.core.refresh.Ticker;
+import dev.ephemera.core.refresh.Timebase;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.Objects;
+import java.util.PriorityQueue;
+import java.util.concurrent.Executor;
+
+/**
+ * Time that moves only when a test says so: the clock, the ticker and the scheduler in one object.
+ *
+ * <p>{@link #advance(Duration)} moves time forward and runs every task that falls due, in due-time
+ * order (ties in scheduling order), with the clock and ticker showing each task's due time while it
+ * runs. Work handed to {@link Scheduler#workers()} and audit delivery runs inline on the calling
+ * thread, so after {@code advance} returns everything that was due has happened: a 12-hour
+ * credential lifecycle runs in milliseconds, deterministically, with no sleeping.
+ *
+ * <p>Thread-safe: other threads may schedule tasks and read the time while a test advances it.
+ */
+public final class VirtualTime implements Timebase {
+  /** The default starting instant. */
+  public static final Instant DEFAULT_START = Instant.parse("2026-01-01T00:00:00Z");
+
+  private final Object lock = new Object();
+  private final PriorityQueue<Entry> queue = new PriorityQueue<>();
+  private final Instant start;
+  private final VirtualScheduler scheduler = new VirtualScheduler();
+  private final VirtualClock clock = new VirtualClock(ZoneOffset.UTC);
+  private long nanos; // elapsed virtual time, guarded by lock
+  private long wallOffsetNanos; // wall-clock jumps, guarded by lock
+  private long sequence; // guarded by lock
+
+  private VirtualTime(Instant start) {
+    this.start = start;
+  }
+
+  /** Virtual time starting at {@link #DEFAULT_START}. */
+  public static VirtualTime create() {
+    return new VirtualTime(DEFAULT_START);
+  }
+
+  /** Virtual time starting at {@code start}. */
+  public static VirtualTime startingAt(Instant start) {
+    return new VirtualTime(Objects.requireNonNull(start, "start"));
+  }
+
+  @Override
+  public Clock clock() {
+    return clock;
+  }
+
+  @Override
+  public Ticker ticker() {
+    return this::nanoTime;
+  }
+
+  @Override
+  public Scheduler scheduler() {
+    return scheduler;
+  }
+
+  /** The current wall time. */
+  public Instant now() {
+    return clock.instant();
+  }
+
+  /** Elapsed virtual time since creation (unaffected by wall-clock jumps). */
+  public Duration elapsed() {
+    return Duration.ofNanos(nanoTime());
+  }
+
+  /** The ticker's reading. */
+  public long nanoTime() {
+    synchronized (lock) {
+      return nanos;
+    }
+  }
+
+  /**
+   * Moves time forward by {@code duration}, running every task that falls due on the way.
+   *
+   * @throws IllegalArgumentException if {@code duration} is negative
+   */
+  public void advance(Duration duration) {
+    Objects.requireNonNull(duration, "duration");
+    if (duration.isNegative()) {
+      throw new IllegalArgumentException("time only moves forward: " + duration);
+    }
+    long target;
+    synchronized (lock) {
+      target = nanos + duration.toNanos();
+    }
+    runUntil(target);
+  }
+
+  /** Advances to {@code instant} on the wall clock (no-op if it is not in the future). */
+  public void advanceTo(Instant instant) {
+    Duration d = Duration.between(now(), instant);
+    if (!d.isNegative()) {
+      advance(d);
+    }
+  }
+
+  /** Runs the tasks that are due now without moving time. */
+  public void runDue() {
+    advance(Duration.ZERO);
+  }
+
+  /**
+   * Jumps the wall clock by {@code delta} (either way) without moving the ticker or running tasks:
+   * an NTP step or a VM resume. Lifetimes measured on the ticker must not notice.
+   */
+  public void jumpWallClock(Duration delta) {
+    synchronized (lock) {
+      wallOffsetNanos += delta.toNanos();
+    }
+  }
+
+  /** Tasks scheduled and not yet run or cancelled. */
+  public int pendingTasks() {
+    synchronized (lock) {
+      queue.removeIf(e -> e.cancelled);
+      return queue.size();
+    }
+  }
+
+  /** When the next pending task falls due, or empty. */
+  public java.util.Optional<Duration> nextTaskIn() {
+    synchronized (lock) {
+      queue.removeIf(e -> e.cancelled);
+      Entry head = queue.peek();
+      return head == null
+          ? java.util.Optional.empty()
+          : java.util.Optional.of(Duration.ofNanos(Math.max(0, head.due - nanos)));
+    }
+  }
+
+  private void runUntil(long target) {
+    while (true) {
+      Entry next;
+      synchronized (lock) {
+        next = queue.peek();
+        if (next == null || next.due > target) {
+          nanos = Math.max(nanos, target);
+          return;
+        }
+        queue.poll();
+        if (next.cancelled) {
+          continue;
+        }
+        nanos = Math.max(nanos, next.due);
+      }
+      next.task.run();
+    }
+  }
+
+  private final class VirtualScheduler implements Scheduler {
+    private final Executor direct = Runnable::run;
+
+    @Override
+    public Task schedule(Runnable task, Duration delay) {
+      Objects.requireNonNull(task, "task");
+      Entry e;
+      synchronized (lock) {
+        e = new Entry(nanos + Math.max(0, delay.toNanos()), sequence++, task);
+        queue.add(e);
+      }
+      return () -> e.cancelled = true;
+    }
+
+    @Override
+    public Executor workers() {
+      return direct;
+    }
+
+    @Override
+    public Executor auditDelivery() {
+      return direct;
+    }
+  }
+
+  private final class VirtualClock extends Clock {
+    private final ZoneId zone;
+
+    VirtualClock(ZoneId zone) {
+      this.zone = zone;
+    }
+
+    @Override
+    public ZoneId getZone() {
+      return zone;
+    }
+
+    @Override
+    public Clock withZone(ZoneId newZone) {
+      return new VirtualClock(newZone);
+    }
+
+    @Override
+    public Instant instant() {
+      synchronized (lock) {
+        return start.plusNanos(nanos + wallOffsetNanos);
+      }
+    }
+  }
+
+  private static final class Entry implements Comparable<Entry> {
+    final long due;
+    final long seq;
+    final Runnable task;
+    volatile boolean cancelled;
+
+    Entry(long due, long seq, Runnable task) {
+      this.due = due;
+      this.seq = seq;
+      this.task = task;
+    }
+
+    @Override
+    public int compareTo(Entry o) {
+      int c = Long.compare(due, o.due);
+      return c != 0 ? c : Long.compare(seq, o.seq);
+    }
+  }
+}
