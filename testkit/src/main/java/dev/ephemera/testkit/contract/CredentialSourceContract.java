@@ -170,7 +170,10 @@ public abstract class CredentialSourceContract<C extends Credential> {
     assertThat(source.status().failureStreak()).isPositive();
     assertThat(audit.ofType(AuditEventType.REFRESH_FAILED))
         .isNotEmpty()
-        .allSatisfy(e -> assertThat(e.error()).hasValueSatisfying(err -> assertThat(err.terminal()).isFalse()));
+        .allSatisfy(
+            e ->
+                assertThat(e.error())
+                    .hasValueSatisfying(err -> assertThat(err.terminal()).isFalse()));
   }
 
   @Test
@@ -182,17 +185,14 @@ public abstract class CredentialSourceContract<C extends Credential> {
     time.advance(serve.minusSeconds(1));
     assertThat(source.get().id()).isEqualTo(held.id());
     int attempts = fx().upstreamCalls() - 1;
-    assertThat(attempts)
-        .as("retries happen, but with backoff, not in a loop")
-        .isBetween(3, 300);
+    assertThat(attempts).as("retries happen, but with backoff, not in a loop").isBetween(3, 300);
 
     time.advance(Duration.ofSeconds(2));
     assertThat(source.current()).as("an expired credential is never served").isEmpty();
     assertThat(source.status().state()).isEqualTo(SourceState.UNAVAILABLE);
     assertThatThrownBy(source::get)
         .isInstanceOf(CredentialUnavailableException.class)
-        .satisfies(
-            e -> assertThat(((CredentialUnavailableException) e).isTerminal()).isFalse());
+        .satisfies(e -> assertThat(((CredentialUnavailableException) e).isTerminal()).isFalse());
     assertThat(audit.ofType(AuditEventType.EXPIRED))
         .singleElement()
         .satisfies(e -> assertThat(e.credentialId()).contains(held.id()));
@@ -235,12 +235,18 @@ public abstract class CredentialSourceContract<C extends Credential> {
   public void garbledResponses_areTransientFailures_thatKeepTheHeldCredential() {
     var source = newSource();
     C held = source.get();
-    fx().faults().next(Fault.malformedBody()).next(Fault.truncatedBody()).next(Fault.connectionReset());
+    fx().faults()
+        .next(Fault.malformedBody())
+        .next(Fault.truncatedBody())
+        .next(Fault.connectionReset());
     time.advance(fractionOfLifetime(0.77).plusSeconds(1));
     assertThat(source.current()).isPresent();
     assertThat(audit.ofType(AuditEventType.REFRESH_FAILED))
         .hasSizeGreaterThanOrEqualTo(1)
-        .allSatisfy(e -> assertThat(e.error()).hasValueSatisfying(err -> assertThat(err.terminal()).isFalse()));
+        .allSatisfy(
+            e ->
+                assertThat(e.error())
+                    .hasValueSatisfying(err -> assertThat(err.terminal()).isFalse()));
     time.advance(Duration.ofMinutes(5));
     assertThat(audit.count(AuditEventType.REFRESH_FAILED)).isEqualTo(3);
     assertThat(source.status().state()).isEqualTo(SourceState.VALID);
@@ -281,8 +287,7 @@ public abstract class CredentialSourceContract<C extends Credential> {
         .isInstanceOf(CredentialUnavailableException.class)
         .satisfies(
             e ->
-                assertThat(((CredentialUnavailableException) e).reason())
-                    .isEqualTo(Reason.CLOSED));
+                assertThat(((CredentialUnavailableException) e).reason()).isEqualTo(Reason.CLOSED));
     assertThat(audit.count(AuditEventType.CLOSED)).isEqualTo(1);
   }
 

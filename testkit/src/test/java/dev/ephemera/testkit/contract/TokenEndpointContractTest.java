@@ -112,13 +112,21 @@ class TokenEndpointContractTest extends CredentialSourceContract<BearerToken> {
       }
       if (response.statusCode() == 429) {
         Duration hint =
-            response.headers().firstValue("Retry-After").map(Long::parseLong).map(Duration::ofSeconds).orElse(null);
+            response
+                .headers()
+                .firstValue("Retry-After")
+                .map(Long::parseLong)
+                .map(Duration::ofSeconds)
+                .orElse(null);
         throw new CredentialUnavailableException(Reason.THROTTLED, "throttled", hint, null);
       }
       if (response.statusCode() != 200) {
         throw new CredentialUnavailableException(
             response.statusCode() >= 500 ? Reason.UNAVAILABLE : Reason.REJECTED,
-            "token endpoint answered " + response.statusCode() + ": " + ErrorText.sanitize(response.body()));
+            "token endpoint answered "
+                + response.statusCode()
+                + ": "
+                + ErrorText.sanitize(response.body()));
       }
       Instant now = clock.instant();
       try {
@@ -145,7 +153,8 @@ class TokenEndpointContractTest extends CredentialSourceContract<BearerToken> {
     private final TokenIssuer issuer;
 
     Fixture(VirtualTime time) {
-      emulator = Emulator.builder("token", new TokenProtocol(time.clock())).clock(time.clock()).start();
+      emulator =
+          Emulator.builder("token", new TokenProtocol(time.clock())).clock(time.clock()).start();
       issuer = new TokenIssuer(URI.create(emulator.baseUrl() + "/token"), time.clock());
     }
 
