@@ -114,8 +114,12 @@ class VaultErrorMappingTest {
   @Test
   void sealed503_and5xx_and412_areTransient() {
     for (int status : new int[] {503, 500, 502, 504, 412}) {
+      int before = bed.calls("/login");
       bed.vault.faults().next(Fault.status(status));
       fails(issuer::issue, Reason.UNAVAILABLE, m -> assertThat(m).contains("HTTP " + status));
+      assertThat(bed.calls("/login"))
+          .as("one request: the driver does not retry on its own")
+          .isEqualTo(before + 1);
     }
     bed.vault.seal();
     fails(issuer::issue, Reason.UNAVAILABLE, m -> assertThat(m).contains("Vault is sealed"));
