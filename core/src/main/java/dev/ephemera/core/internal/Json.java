@@ -182,7 +182,8 @@ public final class Json {
           }
           int code = 0;
           for (int i = 0; i < 4; i++) {
-            int digit = Character.digit(text.charAt(pos + i), 16);
+            char h = text.charAt(pos + i);
+            int digit = h < 0x80 ? Character.digit(h, 16) : -1; // ASCII hex digits only
             if (digit < 0) {
               throw error("bad unicode escape");
             }

@@ -58,6 +58,25 @@ public final class ErrorText {
     return s;
   }
 
+  /**
+   * Inside an ARN, a long run that mixes upper case, lower case and digits is not a name (names are
+   * lower-case words and numbers): redact it.
+   */
+  private static String redactLongComponents(String arn) {
+    return LONG_RUN
+        .matcher(arn)
+        .replaceAll(
+            m -> {
+              String run = m.group();
+              boolean upper = run.chars().anyMatch(Character::isUpperCase);
+              boolean lower = run.chars().anyMatch(Character::isLowerCase);
+              boolean digit = run.chars().anyMatch(Character::isDigit);
+              return upper && lower && digit
+                  ? "[redacted]"
+                  : java.util.regex.Matcher.quoteReplacement(run);
+            });
+  }
+
   /** Long base64-like runs are redacted, except inside ARNs (not secret, and worth reading). */
   private static String redactLongRunsOutsideArns(String s) {
     StringBuilder out = new StringBuilder(s.length());
@@ -65,7 +84,7 @@ public final class ErrorText {
     int from = 0;
     while (arns.find()) {
       out.append(LONG_RUN.matcher(s.substring(from, arns.start())).replaceAll("[redacted]"));
-      out.append(arns.group());
+      out.append(redactLongComponents(arns.group()));
       from = arns.end();
     }
     out.append(LONG_RUN.matcher(s.substring(from)).replaceAll("[redacted]"));
