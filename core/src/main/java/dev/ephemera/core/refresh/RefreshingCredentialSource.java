@@ -430,7 +430,7 @@ public final class RefreshingCredentialSource<C extends Credential> implements C
     long start = ticker.read();
     try {
       if (renewable != null) {
-        Optional<C> renewed = tryRenew(renewable);
+        Optional<C> renewed = tryRenew(renewable, attempt);
         if (renewed.isPresent()) {
           C r = renewed.get();
           long end = ticker.read();
@@ -453,14 +453,22 @@ public final class RefreshingCredentialSource<C extends Credential> implements C
     }
   }
 
-  private Optional<C> tryRenew(C held) {
+  private Optional<C> tryRenew(C held, int attempt) {
+    long start = ticker.read();
     try {
       return issuer.renew(held);
     } catch (CredentialUnavailableException e) {
-      if (e.isTerminal()) {
-        return Optional.empty(); // e.g. the token was revoked elsewhere: log in again
+      if (!e.isTerminal()) {
+        throw e;
       }
-      throw e;
+      // Refused for good (revoked elsewhere, past its max TTL): audit it, then issue anew.
+      publish(
+          event(AuditEventType.RENEWED, AuditOutcome.FAILURE)
+              .credential(held)
+              .latency(Duration.ofNanos(ticker.read() - start))
+              .attempt(attempt)
+              .error(auditError(e)));
+      return Optional.empty();
     }
   }
 
