@@ -7,13 +7,16 @@ import dev.ephemera.core.CredentialUnavailableException;
 import dev.ephemera.core.CredentialUnavailableException.Reason;
 import dev.ephemera.core.Environment;
 import dev.ephemera.core.Subscription;
+import dev.ephemera.core.audit.AuditEvent;
+import dev.ephemera.core.audit.AuditEventType;
 import dev.ephemera.core.audit.AuditHost;
 import dev.ephemera.core.audit.AuditListener;
+import dev.ephemera.core.audit.AuditOutcome;
+import dev.ephemera.core.audit.AuditPublisher;
 import dev.ephemera.core.refresh.RefreshPolicy;
 import dev.ephemera.core.refresh.RefreshingCredentialSource;
 import dev.ephemera.core.refresh.Timebase;
 import dev.ephemera.vault.internal.AppRoleAuthenticator;
-import dev.ephemera.vault.internal.AuditPublisher;
 import dev.ephemera.vault.internal.Authenticator;
 import dev.ephemera.vault.internal.JwtAuthenticator;
 import dev.ephemera.vault.internal.LeaseIssuer;
@@ -167,7 +170,19 @@ public final class VaultCredentials implements AutoCloseable {
     }
     this.kvCacheTtl = b.kvCacheTtl;
     this.prefetch = b.prefetch;
-    this.kvAudit = new AuditPublisher(listeners, time.scheduler().auditDelivery(), 10_000);
+    this.kvAudit =
+        new AuditPublisher(
+            listeners,
+            time.scheduler().auditDelivery(),
+            10_000,
+            dropped ->
+                AuditEvent.builder(AuditEventType.ANOMALY, AuditOutcome.FAILURE)
+                    .time(time.clock().instant())
+                    .source(name)
+                    .host(host)
+                    .attribute("anomaly", "audit-events-dropped")
+                    .attribute("dropped", Long.toString(dropped))
+                    .build());
     this.tokens =
         CredentialSources.refreshing(tokenIssuer)
             .name(name)

@@ -15,7 +15,7 @@ import dev.ephemera.core.audit.AuditEventType;
 import dev.ephemera.core.audit.AuditHost;
 import dev.ephemera.core.audit.AuditListener;
 import dev.ephemera.core.audit.AuditOutcome;
-import dev.ephemera.core.internal.AuditDispatcher;
+import dev.ephemera.core.audit.AuditPublisher;
 import dev.ephemera.core.spi.CredentialIssuer;
 import dev.ephemera.core.spi.ErrorText;
 import dev.ephemera.core.spi.IssuerInfo;
@@ -104,7 +104,7 @@ public final class RefreshingCredentialSource<C extends Credential> implements C
   private final Clock clock;
   private final Ticker ticker;
   private final Scheduler scheduler;
-  private final AuditDispatcher audit;
+  private final AuditPublisher audit;
   private final AuditHost host;
   private final RandomGenerator random;
   private final List<Consumer<? super C>> subscribers = new CopyOnWriteArrayList<>();
@@ -138,7 +138,7 @@ public final class RefreshingCredentialSource<C extends Credential> implements C
     this.host = b.host;
     this.random = b.random != null ? b.random : new SplittableRandom();
     this.audit =
-        new AuditDispatcher(
+        new AuditPublisher(
             b.listeners,
             scheduler.auditDelivery(),
             b.auditQueueCapacity,
