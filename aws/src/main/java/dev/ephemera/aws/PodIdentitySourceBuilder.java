@@ -38,8 +38,7 @@ public final class PodIdentitySourceBuilder {
   private @Nullable Path tokenFile;
   private String tokenFileSetting = "authorizationTokenFile";
   private boolean allowInsecureHttp;
-  private Duration connectTimeout = Duration.ofSeconds(2);
-  private Duration readTimeout = Duration.ofSeconds(5);
+  private Duration timeout = Duration.ofSeconds(5);
 
   PodIdentitySourceBuilder() {}
 
@@ -90,15 +89,13 @@ public final class PodIdentitySourceBuilder {
     return this;
   }
 
-  /** Connect and read timeouts; defaults 2 s and 5 s. */
-  public PodIdentitySourceBuilder timeouts(Duration connect, Duration read) {
-    Objects.requireNonNull(connect, "connect");
-    Objects.requireNonNull(read, "read");
-    if (connect.isNegative() || connect.isZero() || read.isNegative() || read.isZero()) {
-      throw new CredentialConfigurationException("timeouts", "must be positive");
+  /** The most one request may take, connecting included; default 5 s. */
+  public PodIdentitySourceBuilder timeout(Duration timeout) {
+    Objects.requireNonNull(timeout, "timeout");
+    if (timeout.isNegative() || timeout.isZero()) {
+      throw new CredentialConfigurationException("timeout", "must be positive, not " + timeout);
     }
-    this.connectTimeout = connect;
-    this.readTimeout = read;
+    this.timeout = timeout;
     return this;
   }
 
@@ -166,6 +163,6 @@ public final class PodIdentitySourceBuilder {
       throw new CredentialConfigurationException(tokenFileSetting, "is required");
     }
     return new PodIdentityIssuer(
-        checked, file, tokenFileSetting, connectTimeout, readTimeout, engine.timebase().clock());
+        checked, file, tokenFileSetting, timeout, engine.timebase().clock());
   }
 }

@@ -10,20 +10,17 @@ import dev.ephemera.core.spi.ErrorText;
 import dev.ephemera.core.spi.IssuerInfo;
 import dev.ephemera.core.spi.ProjectedToken;
 import java.io.IOException;
-import java.io.InputStream;
-import java.net.HttpURLConnection;
-import java.net.Proxy;
-import java.net.SocketTimeoutException;
 import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.DateTimeException;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.format.DateTimeFormatter;
-import java.time.format.DateTimeFormatterBuilder;
 import java.util.Map;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;
@@ -34,41 +31,28 @@ import software.amazon.awssdk.protocols.jsoncore.JsonNodeParser;
  * EKS Pod Identity: one {@code GET} to the node's agent per issuance, with the projected
  * authorization token re-read from its file every time and sent raw (no {@code Bearer} prefix).
  *
- * <p>Uses {@link HttpURLConnection} without a proxy: the agent is link-local, and unlike {@code
- * java.net.http.HttpClient} on Java 17 it leaves no selector thread behind per source.
+ * <p>Uses one shared {@link HttpClient} without a proxy (the agent is link-local).
  */
 public final class PodIdentityIssuer implements CredentialIssuer<AwsSessionCredential> {
   /** The provider name in audit events. */
   public static final String PROVIDER = "aws-pod-identity";
 
   private static final int MAX_BODY = 64 * 1024;
-  private static final DateTimeFormatter COMPACT_OFFSET =
-      new DateTimeFormatterBuilder()
-          .append(DateTimeFormatter.ISO_LOCAL_DATE_TIME)
-          .appendOffset("+HHMM", "Z")
-          .toFormatter();
 
   private final URI endpoint;
   private final Path tokenFile;
   private final String tokenFileSetting;
-  private final Duration connectTimeout;
-  private final Duration readTimeout;
+  private final Duration timeout;
   private final Clock clock;
   private volatile IssuerInfo info;
 
   /** An issuer for an already checked endpoint. */
   public PodIdentityIssuer(
-      URI endpoint,
-      Path tokenFile,
-      String tokenFileSetting,
-      Duration connectTimeout,
-      Duration readTimeout,
-      Clock clock) {
+      URI endpoint, Path tokenFile, String tokenFileSetting, Duration timeout, Clock clock) {
     this.endpoint = Objects.requireNonNull(endpoint, "endpoint");
     this.tokenFile = Objects.requireNonNull(tokenFile, "tokenFile");
     this.tokenFileSetting = Objects.requireNonNull(tokenFileSetting, "tokenFileSetting");
-    this.connectTimeout = Objects.requireNonNull(connectTimeout, "connectTimeout");
-    this.readTimeout = Objects.requireNonNull(readTimeout, "readTimeout");
+    this.timeout = Objects.requireNonNull(timeout, "timeout");
     this.clock = Objects.requireNonNull(clock, "clock");
     String sub;
     try {
@@ -91,32 +75,35 @@ public final class PodIdentityIssuer implements CredentialIssuer<AwsSessionCrede
           tokenFileSetting,
           "holds a token with a line break inside; it cannot be sent as a header");
     }
-    HttpURLConnection http;
-    int status;
-    String body;
-    Map<String, java.util.List<String>> headers;
+    HttpRequest request =
+        HttpRequest.newBuilder(endpoint)
+            .GET()
+            .timeout(timeout)
+            .header("Authorization", jwt.reveal())
+            .header("Accept", "application/json")
+            .build();
+    HttpResponse<byte[]> response;
     try {
-      http = (HttpURLConnection) endpoint.toURL().openConnection(Proxy.NO_PROXY);
-      http.setInstanceFollowRedirects(false);
-      http.setUseCaches(false);
-      http.setConnectTimeout(millis(connectTimeout));
-      http.setReadTimeout(millis(readTimeout));
-      http.setRequestProperty("Authorization", jwt.reveal());
-      http.setRequestProperty("Accept", "application/json");
-      status = http.getResponseCode();
-      headers = http.getHeaderFields();
-      body = read(status >= 400 ? http.getErrorStream() : http.getInputStream());
-    } catch (SocketTimeoutException e) {
+      response = SharedHttp.CLIENT.send(request, HttpResponse.BodyHandlers.ofByteArray());
+    } catch (HttpTimeoutException e) {
       throw new CredentialUnavailableException(
           Reason.TIMEOUT,
-          "the EKS Pod Identity agent at " + endpoint + " did not answer within its timeout",
+          "the EKS Pod Identity agent at " + endpoint + " did not answer within " + timeout,
           ErrorText.scrub(e));
     } catch (IOException e) {
       throw new CredentialUnavailableException(
           Reason.UNAVAILABLE,
           "cannot reach the EKS Pod Identity agent at " + endpoint + ": " + ErrorText.describe(e),
           ErrorText.scrub(e));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new CredentialUnavailableException(
+          Reason.TIMEOUT, "interrupted while asking the EKS Pod Identity agent", null);
     }
+    int status = response.statusCode();
+    byte[] raw = response.body();
+    String body = new String(raw, 0, Math.min(raw.length, MAX_BODY), StandardCharsets.UTF_8);
+    Map<String, java.util.List<String>> headers = response.headers().map();
     if (status != 200) {
       throw failure(status, body, headers, jwt);
     }
@@ -166,7 +153,7 @@ public final class PodIdentityIssuer implements CredentialIssuer<AwsSessionCrede
     String expiration = text(fields, "Expiration");
     Instant expiresAt;
     try {
-      expiresAt = parseExpiration(expiration);
+      expiresAt = PodIdentityExpirations.parse(expiration);
     } catch (DateTimeException e) {
       throw malformed(
           "an Expiration that is not RFC 3339: '" + ErrorText.sanitize(expiration, jwt) + "'", e);
@@ -185,15 +172,6 @@ public final class PodIdentityIssuer implements CredentialIssuer<AwsSessionCrede
       b.accountId(account.asString());
     }
     return b.build();
-  }
-
-  /** RFC 3339 with any fraction of a second and {@code Z} or an offset; also {@code +0000}. */
-  static Instant parseExpiration(String text) {
-    try {
-      return OffsetDateTime.parse(text, DateTimeFormatter.ISO_OFFSET_DATE_TIME).toInstant();
-    } catch (DateTimeException e) {
-      return OffsetDateTime.parse(text, COMPACT_OFFSET).toInstant();
-    }
   }
 
   private String text(Map<String, JsonNode> fields, String name) {
@@ -227,18 +205,18 @@ public final class PodIdentityIssuer implements CredentialIssuer<AwsSessionCrede
     return null;
   }
 
-  private static String read(@Nullable InputStream in) throws IOException {
-    if (in == null) {
-      return "";
-    }
-    try (InputStream s = in) {
-      byte[] bytes = s.readNBytes(MAX_BODY);
-      return new String(bytes, StandardCharsets.UTF_8);
-    }
-  }
-
-  private static int millis(Duration d) {
-    return (int) Math.min(Integer.MAX_VALUE, Math.max(1, d.toMillis()));
+  /**
+   * One client for every Pod Identity source in the JVM: one daemon selector thread in all, not one
+   * per source. No proxy (the agent is link-local), no redirects, and unlike {@code
+   * HttpURLConnection} no silent second attempt after a reset: the engine decides on retries.
+   */
+  private static final class SharedHttp {
+    static final HttpClient CLIENT =
+        HttpClient.newBuilder()
+            .proxy(HttpClient.Builder.NO_PROXY)
+            .followRedirects(HttpClient.Redirect.NEVER)
+            .version(HttpClient.Version.HTTP_1_1)
+            .build();
   }
 
   @Override
