@@ -319,6 +319,10 @@ public final class RefreshingCredentialSource<C extends Credential> implements C
       if (closed) {
         return CompletableFuture.failedFuture(closedException());
       }
+      C installed = snapshot.serving;
+      if (installed != null) {
+        return CompletableFuture.completedFuture(installed); // an attempt finished meanwhile
+      }
       CompletableFuture<C> f = inflight;
       if (f != null) {
         return f;
