@@ -1,14 +1,9 @@
-package dev.ephemera.core.internal;
+package dev.ephemera.core.audit;
 
 import static java.util.concurrent.TimeUnit.SECONDS;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 
-import dev.ephemera.core.audit.AuditEvent;
-import dev.ephemera.core.audit.AuditEventType;
-import dev.ephemera.core.audit.AuditHost;
-import dev.ephemera.core.audit.AuditListener;
-import dev.ephemera.core.audit.AuditOutcome;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -27,7 +22,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-class AuditDispatcherTest {
+class AuditPublisherTest {
 
   private static final Instant TIME = Instant.parse("2030-01-01T00:00:00Z");
   private static final AuditHost HOST = new AuditHost("h", "", "", 1);
@@ -105,7 +100,7 @@ class AuditDispatcherTest {
           executions.incrementAndGet();
           r.run();
         };
-    AuditDispatcher dispatcher = new AuditDispatcher(List.of(), counting, 1, dropReport);
+    AuditPublisher dispatcher = new AuditPublisher(List.of(), counting, 1, dropReport);
 
     for (int i = 0; i < 10; i++) {
       dispatcher.publish(event("e" + i));
@@ -119,13 +114,13 @@ class AuditDispatcherTest {
 
   @Test
   void withAListener_isActive() {
-    assertThat(new AuditDispatcher(List.of(e -> {}), DIRECT, 1, dropReport).active()).isTrue();
+    assertThat(new AuditPublisher(List.of(e -> {}), DIRECT, 1, dropReport).active()).isTrue();
   }
 
   @Test
   void listenersList_isCopied() {
     List<AuditListener> listeners = new ArrayList<>();
-    AuditDispatcher dispatcher = new AuditDispatcher(listeners, DIRECT, 10, dropReport);
+    AuditPublisher dispatcher = new AuditPublisher(listeners, DIRECT, 10, dropReport);
     Recorder late = new Recorder(1);
 
     listeners.add(late);
@@ -140,7 +135,7 @@ class AuditDispatcherTest {
   @Test
   void directExecutor_deliversInOrderOnTheCallersThread() {
     Recorder recorder = new Recorder(3);
-    AuditDispatcher dispatcher = new AuditDispatcher(List.of(recorder), DIRECT, 10, dropReport);
+    AuditPublisher dispatcher = new AuditPublisher(List.of(recorder), DIRECT, 10, dropReport);
 
     dispatcher.publish(event("a"));
     dispatcher.publish(event("b"));
@@ -154,7 +149,7 @@ class AuditDispatcherTest {
   void singleThreadExecutor_deliversInOrderOffTheCallersThread() throws Exception {
     int n = 500;
     Recorder recorder = new Recorder(n);
-    AuditDispatcher dispatcher = new AuditDispatcher(List.of(recorder), single, n, dropReport);
+    AuditPublisher dispatcher = new AuditPublisher(List.of(recorder), single, n, dropReport);
 
     for (String id : ids("e", n)) {
       dispatcher.publish(event(id));
@@ -170,8 +165,7 @@ class AuditDispatcherTest {
   void everyListenerSeesEveryEventInOrder() throws Exception {
     Recorder first = new Recorder(50);
     Recorder second = new Recorder(50);
-    AuditDispatcher dispatcher =
-        new AuditDispatcher(List.of(first, second), single, 100, dropReport);
+    AuditPublisher dispatcher = new AuditPublisher(List.of(first, second), single, 100, dropReport);
 
     for (String id : ids("e", 50)) {
       dispatcher.publish(event(id));
@@ -188,8 +182,8 @@ class AuditDispatcherTest {
     int publishers = 4;
     int perPublisher = 200;
     Recorder recorder = new Recorder(publishers * perPublisher);
-    AuditDispatcher dispatcher =
-        new AuditDispatcher(List.of(recorder), single, publishers * perPublisher, dropReport);
+    AuditPublisher dispatcher =
+        new AuditPublisher(List.of(recorder), single, publishers * perPublisher, dropReport);
     ExecutorService pool = Executors.newFixedThreadPool(publishers);
     CountDownLatch start = new CountDownLatch(1);
     try {
@@ -229,7 +223,7 @@ class AuditDispatcherTest {
     AtomicInteger depth = new AtomicInteger();
     AtomicInteger maxDepth = new AtomicInteger();
     List<String> seen = new ArrayList<>();
-    AuditDispatcher[] holder = new AuditDispatcher[1];
+    AuditPublisher[] holder = new AuditPublisher[1];
     AuditListener listener =
         e -> {
           maxDepth.accumulateAndGet(depth.incrementAndGet(), Math::max);
@@ -239,7 +233,7 @@ class AuditDispatcherTest {
           }
           depth.decrementAndGet();
         };
-    holder[0] = new AuditDispatcher(List.of(listener), DIRECT, 10, dropReport);
+    holder[0] = new AuditPublisher(List.of(listener), DIRECT, 10, dropReport);
 
     holder[0].publish(event("a"));
     holder[0].publish(event("b"));
@@ -257,8 +251,8 @@ class AuditDispatcherTest {
         e -> {
           throw new IllegalStateException("listener broke");
         };
-    AuditDispatcher dispatcher =
-        new AuditDispatcher(List.of(thrower, recorder), DIRECT, 10, dropReport);
+    AuditPublisher dispatcher =
+        new AuditPublisher(List.of(thrower, recorder), DIRECT, 10, dropReport);
 
     assertThatCode(
             () -> {
@@ -281,8 +275,8 @@ class AuditDispatcherTest {
             throw new IllegalArgumentException("even");
           }
         };
-    AuditDispatcher dispatcher =
-        new AuditDispatcher(List.of(sometimesThrows, recorder), single, 100, dropReport);
+    AuditPublisher dispatcher =
+        new AuditPublisher(List.of(sometimesThrows, recorder), single, 100, dropReport);
 
     for (String id : ids("e", 20)) {
       dispatcher.publish(event(id));
@@ -300,8 +294,8 @@ class AuditDispatcherTest {
         e -> {
           throw new AssertionError("not a VirtualMachineError");
         };
-    AuditDispatcher dispatcher =
-        new AuditDispatcher(List.of(assertionFailure, recorder), DIRECT, 10, dropReport);
+    AuditPublisher dispatcher =
+        new AuditPublisher(List.of(assertionFailure, recorder), DIRECT, 10, dropReport);
 
     assertThatCode(() -> dispatcher.publish(event("a"))).doesNotThrowAnyException();
 
@@ -319,8 +313,8 @@ class AuditDispatcherTest {
             throw new RuntimeException("first");
           }
         };
-    AuditDispatcher dispatcher =
-        new AuditDispatcher(List.of(throwsOnce, recorder), single, 10, dropReport);
+    AuditPublisher dispatcher =
+        new AuditPublisher(List.of(throwsOnce, recorder), single, 10, dropReport);
 
     dispatcher.publish(event("a"));
     dispatcher.publish(event("b"));
@@ -354,8 +348,7 @@ class AuditDispatcherTest {
             afterDelivered.complete(null);
           }
         };
-    AuditDispatcher dispatcher =
-        new AuditDispatcher(List.of(blocking), single, capacity, dropReport);
+    AuditPublisher dispatcher = new AuditPublisher(List.of(blocking), single, capacity, dropReport);
 
     dispatcher.publish(event("e0"));
     assertThat(entered.await(5, SECONDS)).isTrue();
@@ -390,8 +383,8 @@ class AuditDispatcherTest {
             release.join();
           }
         };
-    AuditDispatcher dispatcher =
-        new AuditDispatcher(List.of(blocking, second), single, 1, dropReport);
+    AuditPublisher dispatcher =
+        new AuditPublisher(List.of(blocking, second), single, 1, dropReport);
 
     dispatcher.publish(event("e0"));
     assertThat(entered.await(5, SECONDS)).isTrue();
@@ -409,7 +402,7 @@ class AuditDispatcherTest {
   @Test
   void directExecutor_dropsWhatAReentrantListenerPublishesBeyondCapacity() {
     List<String> seen = new ArrayList<>();
-    AuditDispatcher[] holder = new AuditDispatcher[1];
+    AuditPublisher[] holder = new AuditPublisher[1];
     AuditListener listener =
         e -> {
           seen.add(e.id());
@@ -419,7 +412,7 @@ class AuditDispatcherTest {
             holder[0].publish(event("e3"));
           }
         };
-    holder[0] = new AuditDispatcher(List.of(listener), DIRECT, 1, dropReport);
+    holder[0] = new AuditPublisher(List.of(listener), DIRECT, 1, dropReport);
 
     holder[0].publish(event("e0"));
 
@@ -431,7 +424,7 @@ class AuditDispatcherTest {
   @Test
   void noDrops_noReport() throws Exception {
     Recorder recorder = new Recorder(10);
-    AuditDispatcher dispatcher = new AuditDispatcher(List.of(recorder), single, 10, dropReport);
+    AuditPublisher dispatcher = new AuditPublisher(List.of(recorder), single, 10, dropReport);
 
     for (String id : ids("e", 10)) {
       dispatcher.publish(event(id));
@@ -458,8 +451,7 @@ class AuditDispatcherTest {
           r.run();
         };
     Recorder recorder = new Recorder(2);
-    AuditDispatcher dispatcher =
-        new AuditDispatcher(List.of(recorder), rejectsFirst, 10, dropReport);
+    AuditPublisher dispatcher = new AuditPublisher(List.of(recorder), rejectsFirst, 10, dropReport);
 
     assertThatCode(() -> dispatcher.publish(event("a"))).doesNotThrowAnyException();
     assertThat(recorder.ids).isEmpty();
@@ -473,7 +465,7 @@ class AuditDispatcherTest {
   void publish_onAShutDownExecutor_neverThrowsAndBoundsTheQueue() {
     ExecutorService dead = Executors.newSingleThreadExecutor();
     dead.shutdown();
-    AuditDispatcher dispatcher = new AuditDispatcher(List.of(e -> {}), dead, 3, dropReport);
+    AuditPublisher dispatcher = new AuditPublisher(List.of(e -> {}), dead, 3, dropReport);
 
     assertThatCode(
             () -> {
@@ -487,8 +479,8 @@ class AuditDispatcherTest {
 
   @Test
   void counters_startAtZero() {
-    AuditDispatcher dispatcher =
-        new AuditDispatcher(Collections.singletonList(e -> {}), DIRECT, 1, dropReport);
+    AuditPublisher dispatcher =
+        new AuditPublisher(Collections.singletonList(e -> {}), DIRECT, 1, dropReport);
 
     assertThat(dispatcher.dropped()).isZero();
     assertThat(dispatcher.listenerFailures()).isZero();
