@@ -18,6 +18,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
 /** Runs the story once: start, watch, inject an outage, close, summarize. */
@@ -45,6 +46,7 @@ final class Demo {
       listeners.add(json);
     }
     List<Scenario> scenarios = new ArrayList<>();
+    AtomicBoolean closed = new AtomicBoolean();
     ScheduledExecutorService callers =
         Executors.newScheduledThreadPool(
             2,
@@ -158,11 +160,10 @@ final class Demo {
         out.print("\033[H\033[2J");
       }
       out.print(StatusTable.render(watched, time.now(), "Final status"));
+      closeAll(scenarios, closed); // stop refreshing and revoke, while time still runs
     } finally {
       callers.shutdownNow();
-      for (Scenario s : scenarios) {
-        s.close(); // stops refreshing and revokes
-      }
+      closeAll(scenarios, closed); // no-op when the run got that far; on failure, still revoke
       if (json != null) {
         json.close();
       }
@@ -187,6 +188,12 @@ final class Demo {
             problems);
     printSummary(summary, firstErrors);
     return summary;
+  }
+
+  private static void closeAll(List<Scenario> scenarios, AtomicBoolean closed) {
+    if (closed.compareAndSet(false, true)) {
+      scenarios.forEach(Scenario::close);
+    }
   }
 
   private static void awaitReady(List<Scenario.Watched> watched) throws InterruptedException {

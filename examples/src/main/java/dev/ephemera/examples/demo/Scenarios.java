@@ -8,6 +8,7 @@ final class Scenarios {
     return switch (backend) {
       case "aws" -> new AwsScenario();
       case "vault" -> new VaultScenario();
+      case "azure" -> new AzureScenario();
       default -> throw new IllegalArgumentException("no demo scenario for backend " + backend);
     };
   }
