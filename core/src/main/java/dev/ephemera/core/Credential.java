@@ -4,8 +4,8 @@ import java.time.Instant;
 import java.util.Map;
 
 /**
- * A short-lived credential. Implementations are immutable; their {@code toString()} shows
- * {@link #id()} and times, never secret material.
+ * A short-lived credential. Implementations are immutable; their {@code toString()} shows {@link
+ * #id()} and times, never secret material.
  *
  * <p>{@link #id()} identifies the credential without revealing it (an AWS access key id, a Vault
  * accessor, a SHA-256 fingerprint). A change of id is a rotation; an issuance that returns the same

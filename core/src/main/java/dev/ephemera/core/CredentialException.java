@@ -18,5 +18,4 @@ public class CredentialException extends RuntimeException {
   public CredentialException(String message, @Nullable Throwable cause) {
     super(message, cause);
   }
-
 }

@@ -9,8 +9,8 @@ import java.util.function.Consumer;
  * What an application holds: a credential that is valid now, kept fresh in memory.
  *
  * <p>While a valid credential is held, {@link #get()} returns it without I/O, locking or
- * allocation; refreshes happen ahead of expiry on a background scheduler. Only when nothing valid is
- * held does a caller wait, boundedly, on the single issuance in flight.
+ * allocation; refreshes happen ahead of expiry on a background scheduler. Only when nothing valid
+ * is held does a caller wait, boundedly, on the single issuance in flight.
  *
  * <p>Implementations are thread-safe. {@link #close()} stops refreshing, revokes what can be
  * revoked and drops every reference to secret material.

@@ -5,8 +5,8 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * Where {@code fromEnvironment()} factories read variables. Production code uses {@link
- * #system()}; tests pass {@link #of(Map)} so they never touch the real process environment.
+ * Where {@code fromEnvironment()} factories read variables. Production code uses {@link #system()};
+ * tests pass {@link #of(Map)} so they never touch the real process environment.
  */
 @FunctionalInterface
 public interface Environment {

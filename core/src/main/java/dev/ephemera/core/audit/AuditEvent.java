@@ -212,8 +212,17 @@ public final class AuditEvent {
 
   @Override
   public String toString() {
-    return "AuditEvent[" + type + " " + outcome + " source=" + source + " credentialId="
-        + credentialId + " time=" + time + "]";
+    return "AuditEvent["
+        + type
+        + " "
+        + outcome
+        + " source="
+        + source
+        + " credentialId="
+        + credentialId
+        + " time="
+        + time
+        + "]";
   }
 
   /** Builds an {@link AuditEvent}. Strings default to empty, optional fields to absent. */

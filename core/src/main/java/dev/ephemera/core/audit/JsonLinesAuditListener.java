@@ -7,8 +7,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.Objects;
 
 /**
- * Writes each audit event as one line of JSON ({@link AuditEvent#toJson()}) to an output stream
- * and flushes it. Thread-safe. Closing it closes the stream.
+ * Writes each audit event as one line of JSON ({@link AuditEvent#toJson()}) to an output stream and
+ * flushes it. Thread-safe. Closing it closes the stream.
  */
 public final class JsonLinesAuditListener implements AuditListener, AutoCloseable {
   private final OutputStream out;

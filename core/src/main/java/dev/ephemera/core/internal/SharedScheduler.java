@@ -17,7 +17,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class SharedScheduler implements Scheduler {
   /** The most worker threads the shared pool runs at once. */
-  public static final int WORKERS = Math.max(2, Math.min(8, Runtime.getRuntime().availableProcessors()));
+  public static final int WORKERS =
+      Math.max(2, Math.min(8, Runtime.getRuntime().availableProcessors()));
 
   private final ScheduledThreadPoolExecutor timer;
   private final ExecutorService workers;
@@ -30,7 +31,12 @@ public final class SharedScheduler implements Scheduler {
     timer.allowCoreThreadTimeOut(true);
     ThreadPoolExecutor pool =
         new ThreadPoolExecutor(
-            WORKERS, WORKERS, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), daemon("ephemera-refresh"));
+            WORKERS,
+            WORKERS,
+            30,
+            TimeUnit.SECONDS,
+            new LinkedBlockingQueue<>(),
+            daemon("ephemera-refresh"));
     pool.allowCoreThreadTimeOut(true);
     workers = pool;
     ThreadPoolExecutor auditPool =

@@ -44,21 +44,21 @@ import org.jspecify.annotations.Nullable;
  * of a credential's life:
  *
  * <ol>
- *   <li>On build (unless {@linkplain Builder#prefetch(boolean) prefetch} is off) it starts the first
- *       issuance. Concurrent callers share the one attempt in flight.
+ *   <li>On build (unless {@linkplain Builder#prefetch(boolean) prefetch} is off) it starts the
+ *       first issuance. Concurrent callers share the one attempt in flight.
  *   <li>On receipt it measures the lifetime on the {@link Ticker}: {@code min(expiresAt - issuedAt,
  *       expiresAt - clock.now())}, so neither a server clock ahead of ours nor a wall-clock jump
  *       makes a credential look fresher than it is. It schedules the refresh at {@link
- *       RefreshPolicy#refreshFraction()} of the lifetime ± jitter, and the end of service at
- *       {@code lifetime - expiryMargin}.
+ *       RefreshPolicy#refreshFraction()} of the lifetime ± jitter, and the end of service at {@code
+ *       lifetime - expiryMargin}.
  *   <li>A refresh first asks the issuer to {@linkplain CredentialIssuer#renew renew}; a renewal
  *       that returns too short a lifetime ({@link RefreshPolicy#minRenewalFraction()}) is followed
  *       at once by a new issuance. A credential with a new id is a rotation: subscribers are told,
  *       then the superseded credential is revoked (after {@link RefreshPolicy#revokeDelay()}).
- *   <li>A failed attempt keeps the held credential in service, is audited with its
- *       classification, and is retried on the transient or terminal backoff, never past the end of
- *       service. With nothing valid held, callers fail fast with the typed error of the last
- *       attempt, or wait at most {@link RefreshPolicy#acquireTimeout()} for the one in flight.
+ *   <li>A failed attempt keeps the held credential in service, is audited with its classification,
+ *       and is retried on the transient or terminal backoff, never past the end of service. With
+ *       nothing valid held, callers fail fast with the typed error of the last attempt, or wait at
+ *       most {@link RefreshPolicy#acquireTimeout()} for the one in flight.
  *   <li>At the end of service the timer moves the source to {@link SourceState#UNAVAILABLE}; an
  *       expired credential is never returned.
  * </ol>
@@ -319,6 +319,10 @@ public final class RefreshingCredentialSource<C extends Credential> implements C
       if (closed) {
         return CompletableFuture.failedFuture(closedException());
       }
+      C installed = snapshot.serving;
+      if (installed != null) {
+        return CompletableFuture.completedFuture(installed); // an attempt finished meanwhile
+      }
       CompletableFuture<C> f = inflight;
       if (f != null) {
         return f;
@@ -373,7 +377,9 @@ public final class RefreshingCredentialSource<C extends Credential> implements C
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new CredentialUnavailableException(
-          Reason.TIMEOUT, "interrupted while waiting for a credential from source '" + name + "'", e);
+          Reason.TIMEOUT,
+          "interrupted while waiting for a credential from source '" + name + "'",
+          e);
     } catch (ExecutionException e) {
       CredentialUnavailableException cause = unwrap(e.getCause());
       // A fresh exception for this caller's stack, the shared one as its cause.
@@ -470,8 +476,8 @@ public final class RefreshingCredentialSource<C extends Credential> implements C
   }
 
   /**
-   * Makes {@code fresh} the served credential. With {@code f} null this is an intermediate
-   * install (a capped renewal) and the attempt goes on.
+   * Makes {@code fresh} the served credential. With {@code f} null this is an intermediate install
+   * (a capped renewal) and the attempt goes on.
    */
   private void install(
       @Nullable CompletableFuture<C> f, C fresh, long start, long receivedAt, int attempt) {
@@ -514,8 +520,7 @@ public final class RefreshingCredentialSource<C extends Credential> implements C
         refreshTask = scheduler.schedule(() -> scheduledRefresh(gen), refreshIn);
         nextRefreshAt = now.plus(refreshIn);
         snapshot =
-            new Snapshot<>(
-                fresh, SourceState.VALID, staleAt, now.plusNanos(staleAt - receivedAt));
+            new Snapshot<>(fresh, SourceState.VALID, staleAt, now.plusNanos(staleAt - receivedAt));
         lastIssued = fresh;
         failureStreak = 0;
         lastFailure = null;
@@ -549,7 +554,8 @@ public final class RefreshingCredentialSource<C extends Credential> implements C
     }
   }
 
-  private void fail(CompletableFuture<C> f, CredentialUnavailableException error, long took, int attempt) {
+  private void fail(
+      CompletableFuture<C> f, CredentialUnavailableException error, long took, int attempt) {
     Duration retryIn = null;
     lock.lock();
     try {
@@ -683,7 +689,9 @@ public final class RefreshingCredentialSource<C extends Credential> implements C
             event(AuditEventType.ANOMALY, AuditOutcome.FAILURE)
                 .credential(fresh)
                 .attribute("anomaly", "subscriber-failed")
-                .error(new AuditError(e.getClass().getSimpleName(), "", false, ErrorText.describe(e))));
+                .error(
+                    new AuditError(
+                        e.getClass().getSimpleName(), "", false, ErrorText.describe(e))));
       }
     }
   }

@@ -1,6 +1,8 @@
 package dev.ephemera.core.refresh;
 
-/** A monotonic time source in nanoseconds, like {@link System#nanoTime()}; only differences count. */
+/**
+ * A monotonic time source in nanoseconds, like {@link System#nanoTime()}; only differences count.
+ */
 @FunctionalInterface
 public interface Ticker {
   /** The current reading, in nanoseconds. */

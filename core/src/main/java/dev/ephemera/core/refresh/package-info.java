@@ -2,8 +2,8 @@
  * The refresh engine: one implementation of every timing rule, used by every backend.
  *
  * <p>{@link dev.ephemera.core.refresh.RefreshingCredentialSource} holds an immutable snapshot
- * behind one volatile field; {@code get()} on a valid credential reads it and returns, with no lock,
- * no allocation and no clock read. Everything that takes time happens on a {@link
+ * behind one volatile field; {@code get()} on a valid credential reads it and returns, with no
+ * lock, no allocation and no clock read. Everything that takes time happens on a {@link
  * dev.ephemera.core.refresh.Scheduler}: refreshes at a fraction of the lifetime, retries with
  * backoff, and the move to expired at {@code expiresAt - expiryMargin}. Lifetimes are measured on a
  * monotonic {@link dev.ephemera.core.refresh.Ticker} from the moment a response is received; the

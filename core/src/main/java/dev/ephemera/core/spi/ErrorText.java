@@ -21,8 +21,7 @@ public final class ErrorText {
               + "|secretaccesskey|sessiontoken|credential|api[_-]?key|private_key)\"?\\s*[:=]\\s*)"
               + "(\"[^\"]*\"|[^\\s,&<}]+)");
   private static final Pattern XML_SECRET =
-      Pattern.compile(
-          "(?i)(<(SecretAccessKey|SessionToken|Token|WebIdentityToken)>)[^<]*(</\\2>)");
+      Pattern.compile("(?i)(<(SecretAccessKey|SessionToken|Token|WebIdentityToken)>)[^<]*(</\\2>)");
   private static final Pattern BEARER = Pattern.compile("(?i)(bearer\\s+)[^\\s\"',]+");
   private static final Pattern LONG_RUN = Pattern.compile("[A-Za-z0-9+/_=.-]{40,}");
   private static final Pattern CONTROL = Pattern.compile("[\\p{Cntrl}\\s]+");

@@ -73,7 +73,8 @@ public final class ProjectedToken {
     try {
       text = Files.readString(file, StandardCharsets.UTF_8).strip();
     } catch (NoSuchFileException e) {
-      throw new CredentialConfigurationException(setting, "names a file that does not exist: " + file);
+      throw new CredentialConfigurationException(
+          setting, "names a file that does not exist: " + file);
     } catch (IOException | RuntimeException e) {
       throw new CredentialConfigurationException(
           setting,
@@ -101,8 +102,7 @@ public final class ProjectedToken {
     }
     Map<String, Object> claims;
     try {
-      String payload =
-          new String(Base64.getUrlDecoder().decode(parts[1]), StandardCharsets.UTF_8);
+      String payload = new String(Base64.getUrlDecoder().decode(parts[1]), StandardCharsets.UTF_8);
       claims = Json.parseObject(payload);
     } catch (IllegalArgumentException e) {
       throw new CredentialConfigurationException(

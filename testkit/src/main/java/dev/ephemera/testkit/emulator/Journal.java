@@ -31,7 +31,8 @@ public final class Journal {
 
   /** How many requests had this method and a path starting with {@code pathPrefix}. */
   public int count(String method, String pathPrefix) {
-    return count(e -> e.request().method().equals(method) && e.request().path().startsWith(pathPrefix));
+    return count(
+        e -> e.request().method().equals(method) && e.request().path().startsWith(pathPrefix));
   }
 
   /** How many requests there were. */

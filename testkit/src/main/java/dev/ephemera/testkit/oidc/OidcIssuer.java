@@ -61,8 +61,7 @@ public final class OidcIssuer implements AutoCloseable {
     String jwks = new JWKSet(key.toPublicJWK()).toString();
     server.stubFor(
         get(urlPathEqualTo("/openid/v1/jwks"))
-            .willReturn(
-                aResponse().withHeader("Content-Type", "application/json").withBody(jwks)));
+            .willReturn(aResponse().withHeader("Content-Type", "application/json").withBody(jwks)));
     String discovery =
         "{\"issuer\":\""
             + issuerUrl
@@ -119,10 +118,10 @@ public final class OidcIssuer implements AutoCloseable {
                 "kubernetes.io",
                 Map.of(
                     "namespace", account.namespace(),
-                    "serviceaccount",
-                        Map.of("name", account.name(), "uid", uid(account.subject())),
+                    "serviceaccount", Map.of("name", account.name(), "uid", uid(account.subject())),
                     "pod",
-                        Map.of("name", account.name() + "-pod", "uid", uid(account.name() + "pod"))));
+                        Map.of(
+                            "name", account.name() + "-pod", "uid", uid(account.name() + "pod"))));
     extra.forEach(claims::claim);
     SignedJWT jwt =
         new SignedJWT(

@@ -22,7 +22,8 @@ public final class ScaledTime implements Timebase, AutoCloseable {
   private final double speed;
   private final long originNanos = System.nanoTime();
   private final Instant start;
-  private final ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(1, daemon("scaled-timer"));
+  private final ScheduledThreadPoolExecutor timer =
+      new ScheduledThreadPoolExecutor(1, daemon("scaled-timer"));
   private final ExecutorService workers = Executors.newFixedThreadPool(4, daemon("scaled-worker"));
   private final ExecutorService audit = Executors.newSingleThreadExecutor(daemon("scaled-audit"));
 

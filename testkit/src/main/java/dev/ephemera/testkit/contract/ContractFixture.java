@@ -1,0 +1,43 @@
+package dev.ephemera.testkit.contract;
+
+import dev.ephemera.core.Credential;
+import dev.ephemera.core.spi.CredentialIssuer;
+import dev.ephemera.testkit.emulator.FaultPlan;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * What {@link CredentialSourceContract} needs from a backend: an issuer talking to an emulator that
+ * runs on the test's {@link dev.ephemera.testkit.time.VirtualTime}.
+ *
+ * @param <C> the credential type
+ */
+public interface ContractFixture<C extends Credential> extends AutoCloseable {
+
+  /** The backend's issuer, wired to the emulator. */
+  CredentialIssuer<C> issuer();
+
+  /** The fault plan of the emulator endpoint that issues (and renews) credentials. */
+  FaultPlan faults();
+
+  /** Issuance and renewal requests the emulator has received so far. */
+  int upstreamCalls();
+
+  /** The lifetime of the credentials the emulator issues. */
+  Duration lifetime();
+
+  /**
+   * True when every issuance yields a credential with a new id. False for upstreams that hand back
+   * a cached credential (a metadata server); the contract then checks renewal instead of rotation.
+   */
+  default boolean rotatesOnEachIssuance() {
+    return true;
+  }
+
+  /** The secret strings inside {@code credential}, which must never leak. */
+  List<String> secretValues(C credential);
+
+  /** Stops the emulator and releases resources. */
+  @Override
+  void close();
+}

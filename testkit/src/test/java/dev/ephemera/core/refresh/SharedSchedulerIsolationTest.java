@@ -1,0 +1,95 @@
+package dev.ephemera.core.refresh;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.ephemera.core.BearerToken;
+import dev.ephemera.core.CredentialSources;
+import dev.ephemera.core.audit.AuditEventType;
+import dev.ephemera.core.internal.SharedScheduler;
+import dev.ephemera.testkit.FakeIssuer;
+import dev.ephemera.testkit.RecordingAuditListener;
+import java.lang.management.ManagementFactory;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The shared scheduler on real threads: the bounded-thread promise and audit isolation. Waits are
+ * bounded future/latch waits on real work, never sleeps.
+ */
+class SharedSchedulerIsolationTest {
+
+  @Test
+  void tenThousandSources_addNoThreadsBeyondTheSharedTimerPoolAndAuditThread() throws Exception {
+    Clock clock = Clock.systemUTC();
+    var threads = ManagementFactory.getThreadMXBean();
+    SharedScheduler shared = SharedScheduler.instance();
+    int pendingBefore = shared.pendingTimerTasks();
+    int before = threads.getThreadCount();
+    List<RefreshingCredentialSource<BearerToken>> sources = new ArrayList<>();
+    for (int i = 0; i < 10_000; i++) {
+      sources.add(
+          CredentialSources.refreshing(FakeIssuer.builder(clock).build())
+              .timebase(Timebase.system())
+              .build());
+    }
+    for (var s : sources) {
+      assertThat(s.getAsync().get(60, TimeUnit.SECONDS)).isNotNull();
+    }
+    int during = threads.getThreadCount();
+    assertThat(during - before)
+        .as("timer + worker pool + audit thread, whatever the number of sources")
+        .isLessThanOrEqualTo(SharedScheduler.WORKERS + 2);
+    sources.forEach(RefreshingCredentialSource::close);
+    assertThat(shared.pendingTimerTasks()).as("close cancels every timer").isEqualTo(pendingBefore);
+  }
+
+  @Test
+  void blockingAndThrowingListeners_changeNothingForCallers_andDropsAreReported() throws Exception {
+    CountDownLatch unblock = new CountDownLatch(1);
+    CountDownLatch dropReported = new CountDownLatch(1);
+    RecordingAuditListener recorder = new RecordingAuditListener();
+    FakeIssuer issuer = FakeIssuer.builder(Clock.systemUTC()).build();
+    var source =
+        CredentialSources.refreshing(issuer)
+            .timebase(Timebase.system())
+            .auditQueueCapacity(8)
+            .auditListener(
+                e -> {
+                  try {
+                    unblock.await(30, TimeUnit.SECONDS);
+                  } catch (InterruptedException ex) {
+                    Thread.currentThread().interrupt();
+                  }
+                })
+            .auditListener(
+                e -> {
+                  throw new IllegalStateException("broken sink");
+                })
+            .auditListener(recorder)
+            .auditListener(
+                e -> {
+                  if ("audit-events-dropped".equals(e.attributes().get("anomaly"))) {
+                    dropReported.countDown();
+                  }
+                })
+            .build();
+    try {
+      assertThat(source.getAsync().get(10, TimeUnit.SECONDS)).isNotNull(); // the prefetch
+      for (int i = 0; i < 50; i++) {
+        assertThat(source.refresh().get(10, TimeUnit.SECONDS)).isNotNull();
+        assertThat(source.get()).isNotNull();
+      }
+      assertThat(issuer.issued()).isEqualTo(51);
+      unblock.countDown();
+      assertThat(dropReported.await(30, TimeUnit.SECONDS)).isTrue();
+      assertThat(recorder.count(AuditEventType.ISSUED)).isLessThan(51);
+    } finally {
+      unblock.countDown();
+      source.close();
+    }
+  }
+}
