@@ -9,11 +9,11 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.net.HttpURLConnection;
 import java.net.InetAddress;
 import java.net.Proxy;
+import java.net.ProxySelector;
+import java.net.SocketAddress;
 import java.net.URI;
-import java.net.URL;
 import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -21,13 +21,27 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import javax.net.ssl.HttpsURLConnection;
+import java.util.Set;
 import javax.net.ssl.SSLContext;
+import org.apache.http.Header;
+import org.apache.http.HttpEntity;
+import org.apache.http.client.config.CookieSpecs;
+import org.apache.http.client.config.RequestConfig;
+import org.apache.http.client.methods.CloseableHttpResponse;
+import org.apache.http.client.methods.HttpGet;
+import org.apache.http.client.methods.HttpPost;
+import org.apache.http.client.methods.HttpRequestBase;
+import org.apache.http.entity.ByteArrayEntity;
+import org.apache.http.impl.client.CloseableHttpClient;
+import org.apache.http.impl.client.HttpClientBuilder;
+import org.apache.http.impl.client.HttpClients;
+import org.apache.http.impl.conn.SystemDefaultRoutePlanner;
 import org.jspecify.annotations.Nullable;
 
 /**
  * The one HTTP transport every Google call of this module goes through, handed to Google Auth
- * Library as its {@link HttpTransportFactory}. On top of plain {@link HttpURLConnection} it:
+ * Library as its {@link HttpTransportFactory}. On top of Apache HttpClient 4 (which google-http-client already brings) with automatic
+ * retries, redirects, cookies and decompression turned off, it:
  *
  * <ul>
  *   <li><b>routes</b>: sends a request for a host to a configured origin instead (the metadata
@@ -48,8 +62,9 @@ public final class GoogleHttp extends HttpTransport implements HttpTransportFact
   private final Map<String, URI> routes;
   private final @Nullable SSLContext sslContext;
   private final boolean allowInsecureHttp;
-  private final int connectTimeoutMillis;
-  private final int readTimeoutMillis;
+  private final Duration connectTimeout;
+  private final Duration readTimeout;
+  private volatile @Nullable CloseableHttpClient client;
 
   /**
    * A transport.
@@ -67,8 +82,8 @@ public final class GoogleHttp extends HttpTransport implements HttpTransportFact
     this.routes = Map.copyOf(routes);
     this.sslContext = sslContext;
     this.allowInsecureHttp = allowInsecureHttp;
-    this.connectTimeoutMillis = (int) Math.min(Integer.MAX_VALUE, connectTimeout.toMillis());
-    this.readTimeoutMillis = (int) Math.min(Integer.MAX_VALUE, readTimeout.toMillis());
+    this.connectTimeout = connectTimeout;
+    this.readTimeout = readTimeout;
   }
 
   /** The same transport with other routes. */
@@ -77,8 +92,8 @@ public final class GoogleHttp extends HttpTransport implements HttpTransportFact
         newRoutes,
         sslContext,
         allowInsecureHttp,
-        Duration.ofMillis(connectTimeoutMillis),
-        Duration.ofMillis(readTimeoutMillis));
+        connectTimeout,
+        readTimeout);
   }
 
   /** Starts recording the requests this thread makes until the exchange is closed. */
@@ -259,6 +274,9 @@ public final class GoogleHttp extends HttpTransport implements HttpTransportFact
     }
   }
 
+  private static final Set<String> RESTRICTED =
+      Set.of("host", "connection", "content-length", "expect", "upgrade", "te", "trailer");
+
   private final class Request extends LowLevelHttpRequest {
     private final String method;
     private final URI target;
@@ -296,81 +314,82 @@ public final class GoogleHttp extends HttpTransport implements HttpTransportFact
     }
 
     private LowLevelHttpResponse send(@Nullable Exchange exchange) throws IOException {
-      URL url = target.toURL();
-      HttpURLConnection c =
-          (HttpURLConnection)
-              (isLocal(target.getHost()) ? url.openConnection(Proxy.NO_PROXY) : url.openConnection());
-      if (c instanceof HttpsURLConnection https && sslContext != null) {
-        https.setSSLSocketFactory(sslContext.getSocketFactory());
+      HttpRequestBase request;
+      if (method.equals("POST")) {
+        HttpPost post = new HttpPost(target);
+        if (getStreamingContent() != null) {
+          ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+          getStreamingContent().writeTo(bytes);
+          post.setEntity(new ByteArrayEntity(bytes.toByteArray()));
+        }
+        request = post;
+      } else if (method.equals("GET")) {
+        request = new HttpGet(target);
+      } else {
+        throw new IOException("unsupported method " + method);
       }
-      c.setRequestMethod(method);
-      c.setInstanceFollowRedirects(false);
-      c.setUseCaches(false);
-      c.setConnectTimeout(connectTimeoutMillis);
-      c.setReadTimeout(readTimeoutMillis);
       for (String[] h : headers) {
-        c.addRequestProperty(h[0], h[1]);
+        if (!RESTRICTED.contains(h[0].toLowerCase(Locale.ROOT))) {
+          request.addHeader(h[0], h[1]);
+        }
       }
       if (getContentType() != null) {
-        c.setRequestProperty("Content-Type", getContentType());
+        request.setHeader("Content-Type", getContentType());
       }
       if (getContentEncoding() != null) {
-        c.setRequestProperty("Content-Encoding", getContentEncoding());
+        request.setHeader("Content-Encoding", getContentEncoding());
       }
-      if (getStreamingContent() != null) {
-        ByteArrayOutputStream body = new ByteArrayOutputStream();
-        getStreamingContent().writeTo(body);
-        c.setDoOutput(true);
-        c.setFixedLengthStreamingMode(body.size());
-        try (OutputStream out = c.getOutputStream()) {
-          body.writeTo(out);
-        }
-      }
-      int status = c.getResponseCode();
+      CloseableHttpResponse response = client().execute(request);
+      int status = response.getStatusLine().getStatusCode();
       List<String[]> responseHeaders = new ArrayList<>();
-      for (Map.Entry<String, List<String>> e : c.getHeaderFields().entrySet()) {
-        if (e.getKey() != null) {
-          for (String v : e.getValue()) {
-            responseHeaders.add(new String[] {e.getKey(), v});
-          }
-        }
+      for (Header h : response.getAllHeaders()) {
+        responseHeaders.add(new String[] {h.getName(), h.getValue()});
       }
-      InputStream content;
+      HttpEntity entity = response.getEntity();
+      InputStream content =
+          entity == null ? InputStream.nullInputStream() : entity.getContent();
       String errorText = null;
       if (status >= 400) {
-        byte[] bytes = readBounded(c.getErrorStream());
+        byte[] bytes = readBounded(content);
         errorText = new String(bytes, StandardCharsets.UTF_8);
         content = new ByteArrayInputStream(bytes);
-      } else {
-        content = c.getInputStream();
       }
       if (exchange != null) {
         exchange.responded(status, responseHeaders, errorText);
       }
-      return new Response(c, status, responseHeaders, content);
+      return new Response(response, status, responseHeaders, content);
     }
   }
 
-  private static byte[] readBounded(@Nullable InputStream in) throws IOException {
-    if (in == null) {
-      return new byte[0];
-    }
+  private static byte[] readBounded(InputStream in) throws IOException {
     try (in) {
-      return in.readNBytes(MAX_ERROR_BODY);
+      byte[] bytes = in.readNBytes(MAX_ERROR_BODY);
+      in.transferTo(OutputStream.nullOutputStream());
+      return bytes;
     }
   }
 
   private static final class Response extends LowLevelHttpResponse {
-    private final HttpURLConnection connection;
+    private final CloseableHttpResponse response;
     private final int status;
     private final List<String[]> headers;
     private final InputStream content;
 
-    Response(HttpURLConnection connection, int status, List<String[]> headers, InputStream content) {
-      this.connection = connection;
+    Response(
+        CloseableHttpResponse response, int status, List<String[]> headers, InputStream content) {
+      this.response = response;
       this.status = status;
       this.headers = headers;
       this.content = content;
+    }
+
+    private @Nullable String first(String name) {
+      for (String[] h : headers) {
+        if (h[0].equalsIgnoreCase(name)) {
+          return h[1];
+        }
+      }
+      return null;
     }
 
     @Override
@@ -380,22 +399,27 @@ public final class GoogleHttp extends HttpTransport implements HttpTransportFact
 
     @Override
     public @Nullable String getContentEncoding() {
-      return connection.getContentEncoding();
+      return first("Content-Encoding");
     }
 
     @Override
     public long getContentLength() {
-      return connection.getContentLengthLong();
+      String v = first("Content-Length");
+      try {
+        return v == null ? -1 : Long.parseLong(v.strip());
+      } catch (NumberFormatException e) {
+        return -1;
+      }
     }
 
     @Override
     public @Nullable String getContentType() {
-      return connection.getContentType();
+      return first("Content-Type");
     }
 
     @Override
-    public @Nullable String getStatusLine() {
-      return connection.getHeaderField(0);
+    public String getStatusLine() {
+      return "HTTP/1.1 " + status;
     }
 
     @Override
@@ -405,11 +429,7 @@ public final class GoogleHttp extends HttpTransport implements HttpTransportFact
 
     @Override
     public @Nullable String getReasonPhrase() {
-      try {
-        return connection.getResponseMessage();
-      } catch (IOException e) {
-        return null;
-      }
+      return null;
     }
 
     @Override
@@ -428,8 +448,74 @@ public final class GoogleHttp extends HttpTransport implements HttpTransportFact
     }
 
     @Override
-    public void disconnect() {
-      connection.disconnect();
+    public void disconnect() throws IOException {
+      response.close();
+    }
+  }
+
+  /** The HTTP client, made on first use and shared by every request of this transport. */
+  private CloseableHttpClient client() {
+    CloseableHttpClient c = client;
+    if (c == null) {
+      synchronized (this) {
+        c = client;
+        if (c == null) {
+          int connect = (int) Math.min(Integer.MAX_VALUE, connectTimeout.toMillis());
+          int read = (int) Math.min(Integer.MAX_VALUE, readTimeout.toMillis());
+          RequestConfig config =
+              RequestConfig.custom()
+                  .setConnectTimeout(connect)
+                  .setConnectionRequestTimeout(connect)
+                  .setSocketTimeout(read)
+                  .setRedirectsEnabled(false)
+                  .setCookieSpec(CookieSpecs.IGNORE_COOKIES)
+                  .build();
+          // No automatic retries (the engine decides), no redirects, no cookies, no
+          // decompression (the Google client does it), and no background threads.
+          HttpClientBuilder b =
+              HttpClients.custom()
+                  .disableAutomaticRetries()
+                  .disableRedirectHandling()
+                  .disableCookieManagement()
+                  .disableAuthCaching()
+                  .disableContentCompression()
+                  .setDefaultRequestConfig(config)
+                  .setRoutePlanner(new SystemDefaultRoutePlanner(LocalDirect.INSTANCE))
+                  .setMaxConnPerRoute(20)
+                  .setMaxConnTotal(100);
+          b.setSSLContext(sslContext != null ? sslContext : defaultSslContext());
+          c = b.build();
+          client = c;
+        }
+      }
+    }
+    return c;
+  }
+
+  private static SSLContext defaultSslContext() {
+    try {
+      return SSLContext.getDefault();
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException("no default TLS context", e);
+    }
+  }
+
+  /** Loopback and link-local hosts directly; everything else as the JVM's proxy settings say. */
+  private static final class LocalDirect extends ProxySelector {
+    static final LocalDirect INSTANCE = new LocalDirect();
+
+    @Override
+    public List<Proxy> select(URI uri) {
+      ProxySelector system = ProxySelector.getDefault();
+      return isLocal(uri.getHost()) || system == null ? List.of(Proxy.NO_PROXY) : system.select(uri);
+    }
+
+    @Override
+    public void connectFailed(URI uri, SocketAddress sa, IOException ioe) {
+      ProxySelector system = ProxySelector.getDefault();
+      if (system != null) {
+        system.connectFailed(uri, sa, ioe);
+      }
     }
   }
 

@@ -13,22 +13,29 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Date;
 import java.util.UUID;
+import org.jspecify.annotations.Nullable;
 
 /** Signs Google-shaped OIDC ID tokens ({@code iss=https://accounts.google.com}) for emulators. */
 final class GoogleIdTokens {
   static final String ISSUER = "https://accounts.google.com";
 
-  private final RSAKey key;
+  private @Nullable RSAKey key;
 
-  GoogleIdTokens() {
-    try {
-      this.key =
-          new RSAKeyGenerator(2048)
-              .keyID("google-emulator-" + UUID.randomUUID().toString().substring(0, 8))
-              .generate();
-    } catch (JOSEException e) {
-      throw new IllegalStateException("cannot generate an RSA key", e);
+  /** The signing key, made on first use: most tests never ask for an ID token. */
+  private synchronized RSAKey key() {
+    RSAKey k = key;
+    if (k == null) {
+      try {
+        k =
+            new RSAKeyGenerator(2048)
+                .keyID("google-emulator-" + UUID.randomUUID().toString().substring(0, 8))
+                .generate();
+      } catch (JOSEException e) {
+        throw new IllegalStateException("cannot generate an RSA key", e);
+      }
+      key = k;
     }
+    return k;
   }
 
   /** An ID token for {@code email} with {@code audience}, issued now, valid for {@code ttl}. */
@@ -44,6 +51,7 @@ final class GoogleIdTokens {
     if (includeEmail) {
       claims.claim("email", email).claim("email_verified", true);
     }
+    RSAKey key = key();
     SignedJWT jwt =
         new SignedJWT(
             new JWSHeader.Builder(JWSAlgorithm.RS256)
