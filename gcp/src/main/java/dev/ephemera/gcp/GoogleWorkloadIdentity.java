@@ -88,6 +88,7 @@ public final class GoogleWorkloadIdentity {
   private final Timebase timebase;
   private final RefreshPolicy policy;
   private final List<AuditListener> listeners;
+  private final CredentialIssuer<BearerToken> accessTokenIssuer;
 
   private GoogleWorkloadIdentity(
       Builder b,
@@ -120,6 +121,10 @@ public final class GoogleWorkloadIdentity {
     } else {
       this.federationSettings = null;
     }
+    this.accessTokenIssuer =
+        metadata != null
+            ? MetadataTokenIssuer.accessTokens(metadata, scopes, timebase.clock())
+            : FederationIssuer.accessTokens(settings(), timebase.clock());
   }
 
   /** What the process environment says; see the class documentation. */
@@ -157,12 +162,13 @@ public final class GoogleWorkloadIdentity {
     return metadata == null ? Optional.empty() : Optional.of(metadata.origin());
   }
 
-  /** The issuer of access tokens: one upstream round trip (or two, impersonating) per call. */
+  /**
+   * The issuer of access tokens: one upstream round trip (two when impersonating) per call. The
+   * same thread-safe instance every time, so audit fields it learns (the service account's email,
+   * the workload's {@code sub}) are shared by the downscoped tokens made from its tokens.
+   */
   public CredentialIssuer<BearerToken> accessTokenIssuer() {
-    if (metadata != null) {
-      return MetadataTokenIssuer.accessTokens(metadata, scopes, timebase.clock());
-    }
-    return FederationIssuer.accessTokens(settings(), timebase.clock());
+    return accessTokenIssuer;
   }
 
   /**
@@ -196,8 +202,7 @@ public final class GoogleWorkloadIdentity {
       CredentialSource<BearerToken> source, AccessBoundary boundary) {
     Objects.requireNonNull(source, "source");
     Objects.requireNonNull(boundary, "boundary");
-    CredentialIssuer<BearerToken> base = accessTokenIssuer();
-    Supplier<IssuerInfo> info = base::describe;
+    Supplier<IssuerInfo> info = accessTokenIssuer::describe;
     return new DownscopedTokenIssuer(
         source, info, boundary.toOptionsJson(), boundary.digest(), sts, timebase.clock());
   }

@@ -25,11 +25,13 @@ final class GcpTestbed implements AutoCloseable {
   final GoogleCloudEmulators google;
   final Path dir;
   final TokenFile tokenFile;
+  final String metadataHost;
 
   private GcpTestbed(VirtualTime time) {
     this.time = time;
     this.oidc = OidcIssuer.start(time.clock());
     this.google = GoogleCloudEmulators.start(time.clock(), oidc);
+    this.metadataHost = google.metadata().hostAndPort();
     try {
       this.dir = Files.createTempDirectory("ephemera-gcp-test");
     } catch (IOException e) {
@@ -48,7 +50,7 @@ final class GcpTestbed implements AutoCloseable {
   GoogleWorkloadIdentity.Builder metadata() {
     return GoogleWorkloadIdentity.builder()
         .environment(Environment.of(Map.of()))
-        .metadataServer(google.metadata().hostAndPort())
+        .metadataServer(metadataHost)
         .stsTokenUrl(google.sts().tokenUrl())
         .sslContext(LoopbackTls.sslContext())
         .timebase(time);
