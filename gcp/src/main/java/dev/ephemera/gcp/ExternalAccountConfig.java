@@ -219,7 +219,11 @@ public final class ExternalAccountConfig {
         throw new CredentialConfigurationException(setting, "is empty");
       }
       return parsed;
-    } catch (IOException | IllegalArgumentException e) {
+    } catch (CredentialConfigurationException e) {
+      throw e;
+    } catch (IOException | RuntimeException e) {
+      // The parser fails in many ways on bad input (even a NullPointerException when truncated):
+      // none of them is worth a stack trace.
       throw new CredentialConfigurationException(setting, "is not a JSON object");
     }
   }

@@ -264,7 +264,7 @@ public final class GoogleWorkloadIdentity {
               .createJsonParser(raw.reveal())
               .parseAndClose(com.google.api.client.json.GenericJson.class)
               .get(field.get());
-    } catch (IOException | IllegalArgumentException e) {
+    } catch (IOException | RuntimeException e) {
       throw new CredentialConfigurationException(
           setting, "names a file that is not JSON: " + f.subjectTokenFile());
     }
