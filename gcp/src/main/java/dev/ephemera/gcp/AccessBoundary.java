@@ -168,7 +168,8 @@ public final class AccessBoundary {
       }
       b.append(']');
       if (condition != null) {
-        b.append(",\"availabilityCondition\":{\"expression\":").append(quote(condition.expression()));
+        b.append(",\"availabilityCondition\":{\"expression\":")
+            .append(quote(condition.expression()));
         if (!condition.title().isEmpty()) {
           b.append(",\"title\":").append(quote(condition.title()));
         }
@@ -184,7 +185,8 @@ public final class AccessBoundary {
   /**
    * A CEL availability condition.
    *
-   * @param expression the expression, e.g. {@code resource.name.startsWith('projects/_/buckets/b/objects/a')}
+   * @param expression the expression, e.g. {@code
+   *     resource.name.startsWith('projects/_/buckets/b/objects/a')}
    * @param title a short title, or empty
    * @param description a description, or empty
    */

@@ -59,8 +59,7 @@ public final class EphemeraGoogleCredentials extends GoogleCredentials {
           quotaProjectId == null
               ? Map.of("Authorization", bearer)
               : Map.of("Authorization", bearer, "x-goog-user-project", List.of(quotaProjectId));
-      this.accessToken =
-          new AccessToken(token.token().reveal(), Date.from(token.expiresAt()));
+      this.accessToken = new AccessToken(token.token().reveal(), Date.from(token.expiresAt()));
     }
   }
 
@@ -109,7 +108,9 @@ public final class EphemeraGoogleCredentials extends GoogleCredentials {
     return current().metadata;
   }
 
-  /** Answers at once when a token is held; otherwise when the source has one, on {@code executor}. */
+  /**
+   * Answers at once when a token is held; otherwise when the source has one, on {@code executor}.
+   */
   @Override
   public void getRequestMetadata(
       @Nullable URI uri, Executor executor, RequestMetadataCallback callback) {

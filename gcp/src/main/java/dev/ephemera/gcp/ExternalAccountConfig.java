@@ -19,16 +19,16 @@ import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A Workload Identity Federation configuration: the {@code external_account} JSON that {@code gcloud
- * iam workload-identity-pools create-cred-config} writes, for a subject token read from a file (a
- * Kubernetes projected service-account token). Immutable; {@link #read(Path)} or {@link
+ * A Workload Identity Federation configuration: the {@code external_account} JSON that {@code
+ * gcloud iam workload-identity-pools create-cred-config} writes, for a subject token read from a
+ * file (a Kubernetes projected service-account token). Immutable; {@link #read(Path)} or {@link
  * #builder()}.
  *
  * <p>Supported: {@code credential_source.file} with {@code format} {@code text} or {@code json};
- * subject token types {@code jwt} and {@code id_token}; optional service-account impersonation
- * with {@code token_lifetime_seconds} (600 to 43,200). Other credential sources (URL, executable,
- * AWS, certificate) and workforce pools are refused with a {@link
- * CredentialConfigurationException} naming the field.
+ * subject token types {@code jwt} and {@code id_token}; optional service-account impersonation with
+ * {@code token_lifetime_seconds} (600 to 43,200). Other credential sources (URL, executable, AWS,
+ * certificate) and workforce pools are refused with a {@link CredentialConfigurationException}
+ * naming the field.
  */
 public final class ExternalAccountConfig {
   static final String JWT = "urn:ietf:params:oauth:token-type:jwt";
@@ -171,7 +171,8 @@ public final class ExternalAccountConfig {
     }
     Object impersonation = root.get("service_account_impersonation");
     if (impersonation != null) {
-      Map<String, Object> imp = object(impersonation, field(setting, "service_account_impersonation"));
+      Map<String, Object> imp =
+          object(impersonation, field(setting, "service_account_impersonation"));
       Object lifetime = imp.get("token_lifetime_seconds");
       if (lifetime != null) {
         if (!(lifetime instanceof BigDecimal n) || n.stripTrailingZeros().scale() > 0) {
@@ -184,7 +185,8 @@ public final class ExternalAccountConfig {
     }
     Object source = root.get("credential_source");
     if (source == null) {
-      throw new CredentialConfigurationException(field(setting, "credential_source"), "is required");
+      throw new CredentialConfigurationException(
+          field(setting, "credential_source"), "is required");
     }
     Map<String, Object> src = object(source, field(setting, "credential_source"));
     for (String unsupported : new String[] {"url", "executable", "environment_id", "certificate"}) {
@@ -246,7 +248,8 @@ public final class ExternalAccountConfig {
       return null;
     }
     if (!(v instanceof String s) || s.isBlank()) {
-      throw new CredentialConfigurationException(field(setting, name), "must be a non-empty string");
+      throw new CredentialConfigurationException(
+          field(setting, name), "must be a non-empty string");
     }
     return s.strip();
   }
@@ -340,7 +343,9 @@ public final class ExternalAccountConfig {
         + tokenUrl
         + ", subjectTokenFile="
         + subjectTokenFile
-        + (serviceAccount == null ? "" : ", impersonate=" + serviceAccount + " for " + tokenLifetime)
+        + (serviceAccount == null
+            ? ""
+            : ", impersonate=" + serviceAccount + " for " + tokenLifetime)
         + "]";
   }
 

@@ -60,9 +60,9 @@ import org.jspecify.annotations.Nullable;
  *       169.254.169.254}), unless {@code NO_GCE_CHECK=true} rules it out.
  * </ol>
  *
- * <p>Nothing is fetched while building: the first issuance happens when a source is created.
- * Every setting that is missing or malformed is reported as a {@link
- * CredentialConfigurationException} naming it.
+ * <p>Nothing is fetched while building: the first issuance happens when a source is created. Every
+ * setting that is missing or malformed is reported as a {@link CredentialConfigurationException}
+ * naming it.
  */
 public final class GoogleWorkloadIdentity {
   /** Where tokens come from. */
@@ -235,7 +235,10 @@ public final class GoogleWorkloadIdentity {
   private RefreshingCredentialSource<BearerToken> source(
       CredentialIssuer<BearerToken> issuer, @Nullable String name) {
     RefreshingCredentialSource.Builder<BearerToken> b =
-        CredentialSources.refreshing(issuer).timebase(timebase).policy(policy).auditListeners(listeners);
+        CredentialSources.refreshing(issuer)
+            .timebase(timebase)
+            .policy(policy)
+            .auditListeners(listeners);
     if (name != null) {
       b.name(name);
     }
@@ -272,7 +275,8 @@ public final class GoogleWorkloadIdentity {
       throw new CredentialConfigurationException(
           setting, "names a JSON file without a string field " + field.get());
     }
-    return ProjectedToken.parse(Secret.of(s.strip()), setting + " (" + f.subjectTokenFile() + ")", clock);
+    return ProjectedToken.parse(
+        Secret.of(s.strip()), setting + " (" + f.subjectTokenFile() + ")", clock);
   }
 
   @Override
@@ -325,7 +329,10 @@ public final class GoogleWorkloadIdentity {
       return this;
     }
 
-    /** Use the {@code external_account} file at {@code file} (as {@code GOOGLE_APPLICATION_CREDENTIALS} would). */
+    /**
+     * Use the {@code external_account} file at {@code file} (as {@code
+     * GOOGLE_APPLICATION_CREDENTIALS} would).
+     */
     public Builder credentialConfigFile(Path file) {
       this.credentialFile = Objects.requireNonNull(file, "credentialConfigFile");
       return this;
@@ -341,7 +348,8 @@ public final class GoogleWorkloadIdentity {
       List<String> copy = List.copyOf(scopes);
       for (String s : copy) {
         if (s.isBlank() || s.indexOf(' ') >= 0 || s.indexOf(',') >= 0) {
-          throw new CredentialConfigurationException("scopes", "has a malformed scope: '" + s + "'");
+          throw new CredentialConfigurationException(
+              "scopes", "has a malformed scope: '" + s + "'");
         }
       }
       this.scopes = copy;
@@ -410,7 +418,8 @@ public final class GoogleWorkloadIdentity {
           new GoogleHttp(Map.of(), sslContext, allowInsecureHttp, connectTimeout, readTimeout);
       ExternalAccountConfig config = externalAccount;
       if (config == null && credentialFile != null) {
-        config = ExternalAccountConfig.read(credentialFile, "credentialConfigFile " + credentialFile);
+        config =
+            ExternalAccountConfig.read(credentialFile, "credentialConfigFile " + credentialFile);
       }
       if (config == null && metadataHost == null) {
         Optional<String> adc = environment.get("GOOGLE_APPLICATION_CREDENTIALS");
@@ -439,8 +448,7 @@ public final class GoogleWorkloadIdentity {
       String host = metadataHost;
       if (host == null) {
         host = environment.get("GCE_METADATA_HOST").orElse(null);
-        if (host == null
-            && "true".equalsIgnoreCase(environment.get("NO_GCE_CHECK").orElse(""))) {
+        if (host == null && "true".equalsIgnoreCase(environment.get("NO_GCE_CHECK").orElse(""))) {
           throw new CredentialConfigurationException(
               "GOOGLE_APPLICATION_CREDENTIALS",
               "is not set, and NO_GCE_CHECK=true rules out the metadata server;"
@@ -488,10 +496,12 @@ public final class GoogleWorkloadIdentity {
       try {
         origin = new URI("http://" + value);
       } catch (java.net.URISyntaxException e) {
-        throw new CredentialConfigurationException(setting, "must be host[:port], not '" + value + "'");
+        throw new CredentialConfigurationException(
+            setting, "must be host[:port], not '" + value + "'");
       }
       if (origin.getHost() == null) {
-        throw new CredentialConfigurationException(setting, "must be host[:port], not '" + value + "'");
+        throw new CredentialConfigurationException(
+            setting, "must be host[:port], not '" + value + "'");
       }
       return checked(origin, setting);
     }

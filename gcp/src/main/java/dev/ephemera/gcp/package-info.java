@@ -3,8 +3,8 @@
  *
  * <p>{@link dev.ephemera.gcp.GoogleWorkloadIdentity} is the entry point: {@code fromEnvironment()}
  * picks an {@code external_account} configuration named by {@code GOOGLE_APPLICATION_CREDENTIALS}
- * (Workload Identity Federation: the projected token is read again at every issuance, exchanged
- * at STS, optionally traded for a service account's token) or the GKE metadata server at {@code
+ * (Workload Identity Federation: the projected token is read again at every issuance, exchanged at
+ * STS, optionally traded for a service account's token) or the GKE metadata server at {@code
  * GCE_METADATA_HOST}. It hands out access tokens, ID tokens for an audience, and tokens downscoped
  * by an {@link dev.ephemera.gcp.AccessBoundary}, each as a refreshing {@link
  * dev.ephemera.core.CredentialSource} of {@link dev.ephemera.core.BearerToken}. {@link
@@ -14,11 +14,11 @@
  * <p>Design choices:
  *
  * <ul>
- *   <li><b>The library speaks the wire; Ephemera keeps the time.</b> Each issuance is one call
- *       into Google Auth Library that bypasses its caches ({@code refreshAccessToken()}, {@code
- *       StsRequestHandler}, a fresh {@code ImpersonatedCredentials} over the just-exchanged
- *       token). Expiries are re-based on the injected clock, so scheduling, retries and audit are
- *       the engine's alone.
+ *   <li><b>The library speaks the wire; Ephemera keeps the time.</b> Each issuance is one call into
+ *       Google Auth Library that bypasses its caches ({@code refreshAccessToken()}, {@code
+ *       StsRequestHandler}, a fresh {@code ImpersonatedCredentials} over the just-exchanged token).
+ *       Expiries are re-based on the injected clock, so scheduling, retries and audit are the
+ *       engine's alone.
  *   <li><b>The metadata server's cached token is a renewal.</b> It is dated from the moment it is
  *       received with the {@code expires_in} actually left; the same token has the same fingerprint
  *       id, so the engine schedules from what is left and audits {@code RENEWED}, not a rotation.

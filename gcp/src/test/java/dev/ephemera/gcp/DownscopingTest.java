@@ -43,17 +43,20 @@ class DownscopingTest {
   }
 
   private List<JournalEntry> downscopeCalls() {
-    return bed.google.sts().journal().entries(
-        e -> "urn:ietf:params:oauth:token-type:access_token"
-            .equals(e.request().form().get("subject_token_type")));
+    return bed.google
+        .sts()
+        .journal()
+        .entries(
+            e ->
+                "urn:ietf:params:oauth:token-type:access_token"
+                    .equals(e.request().form().get("subject_token_type")));
   }
 
   private int storageStatus(BearerToken token, String bucket, String object) throws IOException {
     HttpRequestFactory http =
         new NetHttpTransport()
             .createRequestFactory(
-                new HttpCredentialsAdapter(
-                    EphemeraGoogleCredentials.of(new FixedSource(token))));
+                new HttpCredentialsAdapter(EphemeraGoogleCredentials.of(new FixedSource(token))));
     try {
       HttpResponse r =
           http.buildGetRequest(new GenericUrl(bed.google.storage().objectUrl(bucket, object)))
@@ -93,7 +96,8 @@ class DownscopingTest {
           .hasSize(2)
           .allSatisfy(
               e -> {
-                assertThat(e.request().form()).containsEntry("subject_token", source.token().reveal());
+                assertThat(e.request().form())
+                    .containsEntry("subject_token", source.token().reveal());
                 assertThat(e.request().form()).doesNotContainKeys("audience", "scope");
               });
       assertThat(downscopeCalls().get(0).request().form().get("options"))
@@ -109,7 +113,9 @@ class DownscopingTest {
 
       // STS omitted expires_in: a downscoped token expires with its source token.
       assertThat(forReports.expiresAt()).isEqualTo(source.expiresAt());
-      assertThat(audit.matching(e -> e.type() == AuditEventType.ISSUED && "gcp-downscoped".equals(e.provider())))
+      assertThat(
+              audit.matching(
+                  e -> e.type() == AuditEventType.ISSUED && "gcp-downscoped".equals(e.provider())))
           .hasSize(2)
           .allSatisfy(
               e -> {
@@ -131,7 +137,8 @@ class DownscopingTest {
               b ->
                   assertThat(b)
                       .contains("availabilityCondition")
-                      .contains("resource.name.startsWith('projects/_/buckets/uploads/objects/customer-a/')"));
+                      .contains(
+                          "resource.name.startsWith('projects/_/buckets/uploads/objects/customer-a/')"));
       assertThat(storageStatus(customerA, "uploads", "customer-a/1.pdf")).isEqualTo(200);
       assertThat(storageStatus(customerA, "uploads", "customer-b/1.pdf")).isEqualTo(403);
     }

@@ -172,7 +172,8 @@ class EphemeraGoogleCredentialsTest {
       assertThat(billed.getQuotaProjectId()).isEqualTo("billing-project");
       assertThat(billed.getRequestMetadata(STORAGE))
           .containsEntry("x-goog-user-project", List.of("billing-project"));
-      assertThat(plain.createScoped(List.of("https://www.googleapis.com/auth/other"))).isSameAs(plain);
+      assertThat(plain.createScoped(List.of("https://www.googleapis.com/auth/other")))
+          .isSameAs(plain);
       assertThat(plain.createScopedRequired()).isFalse();
       assertThatThrownBy(plain::toBuilder).isInstanceOf(UnsupportedOperationException.class);
     }

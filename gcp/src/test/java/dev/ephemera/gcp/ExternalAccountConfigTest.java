@@ -70,9 +70,16 @@ class ExternalAccountConfigTest {
         .isInstanceOfSatisfying(
             CredentialConfigurationException.class,
             e -> assertThat(e.setting()).isEqualTo("test.json: audience"));
-    assertThatThrownBy(() -> parse(json("//iam.googleapis.com/locations/global/workforcePools/x/providers/y", "{\"file\":\"/t\"}", "")))
+    assertThatThrownBy(
+            () ->
+                parse(
+                    json(
+                        "//iam.googleapis.com/locations/global/workforcePools/x/providers/y",
+                        "{\"file\":\"/t\"}",
+                        "")))
         .hasMessageContaining("workforce pool");
-    assertThatThrownBy(() -> parse(json(PROVIDER, "{\"url\":\"http://169.254.169.254/token\"}", "")))
+    assertThatThrownBy(
+            () -> parse(json(PROVIDER, "{\"url\":\"http://169.254.169.254/token\"}", "")))
         .isInstanceOfSatisfying(
             CredentialConfigurationException.class,
             e -> assertThat(e.setting()).isEqualTo("test.json: credential_source.url"));
@@ -87,13 +94,18 @@ class ExternalAccountConfigTest {
                         ",\"service_account_impersonation\":{\"token_lifetime_seconds\":60}")))
         .hasMessageContaining("600 to 43200");
     assertThatThrownBy(
-            () -> parse(json(PROVIDER, "{\"file\":\"/t\"}", ",\"service_account_impersonation_url\":\"https://x/y\"")))
+            () ->
+                parse(
+                    json(
+                        PROVIDER,
+                        "{\"file\":\"/t\"}",
+                        ",\"service_account_impersonation_url\":\"https://x/y\"")))
         .hasMessageContaining(":generateAccessToken");
-    assertThatThrownBy(() -> parse(json(PROVIDER, "{\"file\":\"/t\"}", ",\"token_url\":\"ftp://x/y\"")))
+    assertThatThrownBy(
+            () -> parse(json(PROVIDER, "{\"file\":\"/t\"}", ",\"token_url\":\"ftp://x/y\"")))
         .hasMessageContaining("https URL");
     assertThatThrownBy(() -> parse("[1,2]")).isInstanceOf(CredentialConfigurationException.class);
-    assertThatThrownBy(
-            () -> parse(json(PROVIDER, "{\"file\":\"/t\"}", "").replace("jwt", "saml2")))
+    assertThatThrownBy(() -> parse(json(PROVIDER, "{\"file\":\"/t\"}", "").replace("jwt", "saml2")))
         .hasMessageContaining("subject_token_type");
   }
 

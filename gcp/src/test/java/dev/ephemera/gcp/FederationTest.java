@@ -58,7 +58,10 @@ class FederationTest {
   @Test
   void withoutImpersonation_theFederatedTokenIsServed_andAuditNamesTheWorkload() {
     try (CredentialSource<BearerToken> source =
-        bed.federation(bed.federationConfig().build()).auditListener(audit).build().accessTokens()) {
+        bed.federation(bed.federationConfig().build())
+            .auditListener(audit)
+            .build()
+            .accessTokens()) {
       BearerToken token = source.get();
       GoogleToken minted = bed.google.registry().lookup(token.token().reveal()).orElseThrow();
       assertThat(minted.minter()).isEqualTo("sts");
@@ -110,7 +113,9 @@ class FederationTest {
 
       EmulatedRequest iam = bed.google.iam().journal().entries().get(0).request();
       assertThat(iam.path()).endsWith(bed.google.iam().serviceAccount() + ":generateAccessToken");
-      assertThat(iam.body()).contains("\"lifetime\":\"1200s\"").contains(GoogleWorkloadIdentity.CLOUD_PLATFORM);
+      assertThat(iam.body())
+          .contains("\"lifetime\":\"1200s\"")
+          .contains(GoogleWorkloadIdentity.CLOUD_PLATFORM);
       String stsToken = iam.header("authorization").orElseThrow().substring("Bearer ".length());
       assertThat(bed.google.registry().lookup(stsToken).orElseThrow().minter()).isEqualTo("sts");
 
@@ -149,9 +154,13 @@ class FederationTest {
   @Test
   void stsInvalidGrant_forATokenWithTheWrongAudience_isRejected() {
     bed.oidc.project(
-        bed.tokenFile.path(), GcpTestbed.WORKLOAD, "https://some-other-audience", Duration.ofHours(1));
+        bed.tokenFile.path(),
+        GcpTestbed.WORKLOAD,
+        "https://some-other-audience",
+        Duration.ofHours(1));
     assertThatThrownBy(
-            () -> bed.federation(bed.federationConfig().build()).build().accessTokenIssuer().issue())
+            () ->
+                bed.federation(bed.federationConfig().build()).build().accessTokenIssuer().issue())
         .isInstanceOfSatisfying(
             CredentialUnavailableException.class,
             e -> {
@@ -183,11 +192,14 @@ class FederationTest {
   void stsInvalidRequest_isAConfigurationError() {
     bed.google.sts().faults().next(Fault.status(400));
     assertThatThrownBy(
-            () -> bed.federation(bed.federationConfig().build()).build().accessTokenIssuer().issue())
-        .isInstanceOfSatisfying(CredentialUnavailableException.class, e -> {
-          reason(Reason.CONFIGURATION).accept(e);
-          assertThat(e.getMessage()).contains("invalid_request");
-        });
+            () ->
+                bed.federation(bed.federationConfig().build()).build().accessTokenIssuer().issue())
+        .isInstanceOfSatisfying(
+            CredentialUnavailableException.class,
+            e -> {
+              reason(Reason.CONFIGURATION).accept(e);
+              assertThat(e.getMessage()).contains("invalid_request");
+            });
   }
 
   @Test
@@ -203,7 +215,9 @@ class FederationTest {
               CredentialUnavailableException.class,
               e -> {
                 assertThat(e.reason()).isEqualTo(Reason.REJECTED);
-                assertThat(e.getMessage()).contains("unauthorized_client").contains("attribute condition");
+                assertThat(e.getMessage())
+                    .contains("unauthorized_client")
+                    .contains("attribute condition");
               });
     }
   }
@@ -217,7 +231,10 @@ class FederationTest {
         .isInstanceOf(dev.ephemera.core.CredentialConfigurationException.class)
         .hasMessageContaining("does not exist");
     bed.oidc.project(
-        bed.tokenFile.path(), ServiceAccount.of("payments", "api"), bed.google.sts().subjectTokenAudience(), Duration.ofMinutes(10));
+        bed.tokenFile.path(),
+        ServiceAccount.of("payments", "api"),
+        bed.google.sts().subjectTokenAudience(),
+        Duration.ofMinutes(10));
     time.advance(Duration.ofMinutes(11));
     assertThatThrownBy(issuer::issue)
         .isInstanceOf(dev.ephemera.core.CredentialConfigurationException.class)
@@ -250,7 +267,8 @@ class FederationTest {
   void iamUnknownServiceAccount404_isAConfigurationError() {
     ExternalAccountConfig config =
         bed.federationConfig()
-            .serviceAccountImpersonationUrl(bed.google.iam().impersonationUrl("nobody@p.iam.gserviceaccount.com"))
+            .serviceAccountImpersonationUrl(
+                bed.google.iam().impersonationUrl("nobody@p.iam.gserviceaccount.com"))
             .build();
     assertThatThrownBy(() -> bed.federation(config).build().accessTokenIssuer().issue())
         .isInstanceOfSatisfying(
@@ -294,10 +312,10 @@ class FederationTest {
   @Test
   void iamExpireTimeThatIsNotRfc3339_isAMalformedResponse() {
     try (IamCredentialsEmulator sloppy =
-        IamCredentialsEmulator.builder(time.clock())
-            .registry(bed.google.registry())
-            .expireTimeFormat(Instant::toString)
-            .start();
+            IamCredentialsEmulator.builder(time.clock())
+                .registry(bed.google.registry())
+                .expireTimeFormat(Instant::toString)
+                .start();
         IamCredentialsEmulator garbage =
             IamCredentialsEmulator.builder(time.clock())
                 .registry(bed.google.registry())

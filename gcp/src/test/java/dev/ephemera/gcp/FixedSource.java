@@ -50,7 +50,8 @@ final class FixedSource implements CredentialSource<BearerToken> {
 
   @Override
   public SourceStatus status() {
-    return new SourceStatus("fixed", SourceState.VALID, token.id(), token.expiresAt(), null, null, 0, 1, 0);
+    return new SourceStatus(
+        "fixed", SourceState.VALID, token.id(), token.expiresAt(), null, null, 0, 1, 0);
   }
 
   @Override

@@ -39,7 +39,10 @@ final class GcpTestbed implements AutoCloseable {
     }
     this.tokenFile =
         oidc.project(
-            dir.resolve("token"), WORKLOAD, google.sts().subjectTokenAudience(), Duration.ofHours(24));
+            dir.resolve("token"),
+            WORKLOAD,
+            google.sts().subjectTokenAudience(),
+            Duration.ofHours(24));
   }
 
   static GcpTestbed start(VirtualTime time) {
@@ -66,7 +69,8 @@ final class GcpTestbed implements AutoCloseable {
 
   ExternalAccountConfig impersonationConfig(Duration lifetime) {
     return federationConfig()
-        .serviceAccountImpersonationUrl(google.iam().impersonationUrl(google.iam().serviceAccount()))
+        .serviceAccountImpersonationUrl(
+            google.iam().impersonationUrl(google.iam().serviceAccount()))
         .tokenLifetime(lifetime)
         .build();
   }

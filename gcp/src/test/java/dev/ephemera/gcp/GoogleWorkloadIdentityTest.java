@@ -61,7 +61,8 @@ class GoogleWorkloadIdentityTest {
     assertThat(c.serviceAccount()).contains("app@p.iam.gserviceaccount.com");
     assertThat(c.tokenLifetime()).hasSeconds(1800);
     assertThat(c.subjectTokenFile()).isEqualTo(dir.resolve("token"));
-    assertThat(gcp.accessTokenIssuer().describe().target()).isEqualTo("app@p.iam.gserviceaccount.com");
+    assertThat(gcp.accessTokenIssuer().describe().target())
+        .isEqualTo("app@p.iam.gserviceaccount.com");
   }
 
   @Test
@@ -92,7 +93,8 @@ class GoogleWorkloadIdentityTest {
   @Test
   void aMissingCredentialsFile_namesTheVariable() {
     assertThatThrownBy(
-            () -> from(Map.of("GOOGLE_APPLICATION_CREDENTIALS", dir.resolve("nope.json").toString())))
+            () ->
+                from(Map.of("GOOGLE_APPLICATION_CREDENTIALS", dir.resolve("nope.json").toString())))
         .isInstanceOfSatisfying(
             CredentialConfigurationException.class,
             e -> {
@@ -115,7 +117,8 @@ class GoogleWorkloadIdentityTest {
 
   @Test
   void aServiceAccountKey_isRefused_withAReason() throws IOException {
-    Path file = config("{\"type\":\"service_account\",\"private_key\":\"-----BEGIN PRIVATE KEY-----\"}");
+    Path file =
+        config("{\"type\":\"service_account\",\"private_key\":\"-----BEGIN PRIVATE KEY-----\"}");
     assertThatThrownBy(() -> from(Map.of("GOOGLE_APPLICATION_CREDENTIALS", file.toString())))
         .isInstanceOf(CredentialConfigurationException.class)
         .hasMessageContaining("keyless")
@@ -161,7 +164,8 @@ class GoogleWorkloadIdentityTest {
             .scopes("https://www.googleapis.com/auth/devstorage.read_only")
             .build();
     assertThat(gcp.mode()).isEqualTo(Mode.FEDERATION);
-    assertThat(gcp.scopes()).containsExactly("https://www.googleapis.com/auth/devstorage.read_only");
+    assertThat(gcp.scopes())
+        .containsExactly("https://www.googleapis.com/auth/devstorage.read_only");
     assertThat(gcp.toString()).contains("FEDERATION");
   }
 
@@ -169,7 +173,8 @@ class GoogleWorkloadIdentityTest {
   void malformedScopes_areRefused() {
     assertThatThrownBy(() -> GoogleWorkloadIdentity.builder().scopes("a b"))
         .isInstanceOfSatisfying(
-            CredentialConfigurationException.class, e -> assertThat(e.setting()).isEqualTo("scopes"));
+            CredentialConfigurationException.class,
+            e -> assertThat(e.setting()).isEqualTo("scopes"));
   }
 
   @Test
@@ -177,6 +182,7 @@ class GoogleWorkloadIdentityTest {
     GoogleWorkloadIdentity gcp = from(Map.of("GCE_METADATA_HOST", "127.0.0.1:8080"));
     assertThatThrownBy(() -> gcp.idTokenIssuer(" "))
         .isInstanceOfSatisfying(
-            CredentialConfigurationException.class, e -> assertThat(e.setting()).isEqualTo("audience"));
+            CredentialConfigurationException.class,
+            e -> assertThat(e.setting()).isEqualTo("audience"));
   }
 }

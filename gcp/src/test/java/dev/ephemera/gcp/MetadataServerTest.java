@@ -106,8 +106,7 @@ class MetadataServerTest {
     bed.metadata().build().accessTokenIssuer().issue();
     assertThat(bed.google.metadata().journal().entries())
         .isNotEmpty()
-        .allSatisfy(
-            e -> assertThat(e.request().header("Metadata-Flavor")).contains("Google"));
+        .allSatisfy(e -> assertThat(e.request().header("Metadata-Flavor")).contains("Google"));
   }
 
   @Test
@@ -118,10 +117,16 @@ class MetadataServerTest {
       assertThat(id.scope()).isEqualTo("https://api.example.run.app");
       assertThat(id.token().reveal()).startsWith("eyJ").contains(".");
       assertThat(id.expiresAt()).isEqualTo(time.now().plus(Duration.ofHours(1)));
-      assertThat(bed.google.metadata().journal().entries(e -> e.request().path().endsWith("/identity")))
+      assertThat(
+              bed.google
+                  .metadata()
+                  .journal()
+                  .entries(e -> e.request().path().endsWith("/identity")))
           .singleElement()
           .satisfies(
-              e -> assertThat(e.request().queryParam("audience")).contains("https://api.example.run.app"));
+              e ->
+                  assertThat(e.request().queryParam("audience"))
+                      .contains("https://api.example.run.app"));
     }
   }
 
@@ -146,7 +151,9 @@ class MetadataServerTest {
             CredentialUnavailableException.class,
             e -> {
               assertThat(e.reason()).isEqualTo(Reason.REJECTED);
-              assertThat(e.getMessage()).contains("HTTP 403").contains("iam.serviceAccounts.getAccessToken");
+              assertThat(e.getMessage())
+                  .contains("HTTP 403")
+                  .contains("iam.serviceAccounts.getAccessToken");
             });
   }
 

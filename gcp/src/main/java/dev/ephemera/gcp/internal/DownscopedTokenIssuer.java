@@ -70,7 +70,8 @@ public final class DownscopedTokenIssuer implements CredentialIssuer<BearerToken
         expiresAt = now.plusSeconds(Math.max(0, expiresIn));
       }
       BearerToken t =
-          Tokens.bearer(at.getTokenValue(), now, expiresAt, "boundary " + digest, "STS's downscoped token");
+          Tokens.bearer(
+              at.getTokenValue(), now, expiresAt, "boundary " + digest, "STS's downscoped token");
       return BearerToken.builder()
           .token(t.token())
           .issuedAt(t.issuedAt())

@@ -24,8 +24,8 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Workload Identity Federation: at every issuance the projected token is read again, exchanged at
- * STS for a federated token, and (with impersonation) that token is traded at IAM Credentials for
- * a service account's access token with the chosen lifetime, or an ID token for an audience. Each
+ * STS for a federated token, and (with impersonation) that token is traded at IAM Credentials for a
+ * service account's access token with the chosen lifetime, or an ID token for an audience. Each
  * step is one library call; nothing is cached between issuances.
  */
 public final class FederationIssuer implements CredentialIssuer<BearerToken> {
@@ -131,7 +131,8 @@ public final class FederationIssuer implements CredentialIssuer<BearerToken> {
     GoogleHttp.Exchange exchange = s.sts().http().open();
     try (exchange) {
       StsTokenExchangeResponse response =
-          s.sts().federate(subject.token().reveal(), s.subjectTokenType(), s.provider(), s.scopes());
+          s.sts()
+              .federate(subject.token().reveal(), s.subjectTokenType(), s.provider(), s.scopes());
       Instant now = clock.instant();
       AccessToken at = response.getAccessToken();
       if (at == null || at.getTokenValue() == null || at.getTokenValue().isBlank()) {

@@ -21,7 +21,8 @@ final class FixedTokenCredentials extends GoogleCredentials {
 
   @Override
   public AccessToken refreshAccessToken() throws IOException {
-    throw new IOException("the federated token was rejected; the next issuance exchanges a new one");
+    throw new IOException(
+        "the federated token was rejected; the next issuance exchanges a new one");
   }
 
   @Override

@@ -84,7 +84,8 @@ public final class GoogleErrors {
       }
       boolean timeout =
           io instanceof SocketTimeoutException
-              || (io instanceof InterruptedIOException && !(io instanceof java.nio.channels.ClosedByInterruptException));
+              || (io instanceof InterruptedIOException
+                  && !(io instanceof java.nio.channels.ClosedByInterruptException));
       if (timeout) {
         return new CredentialUnavailableException(
             Reason.TIMEOUT, where + " did not answer in time for " + action + ": " + detail, cause);
@@ -109,8 +110,15 @@ public final class GoogleErrors {
     String detail =
         error.code.isEmpty()
             ? ErrorText.sanitize(body, known)
-            : error.code + (error.message.isEmpty() ? "" : ": " + ErrorText.sanitize(error.message, known));
-    String message = where + " refused " + action + " (HTTP " + status + (detail.isEmpty() ? ")" : ", " + detail + ")");
+            : error.code
+                + (error.message.isEmpty() ? "" : ": " + ErrorText.sanitize(error.message, known));
+    String message =
+        where
+            + " refused "
+            + action
+            + " (HTTP "
+            + status
+            + (detail.isEmpty() ? ")" : ", " + detail + ")");
     if (status == 429) {
       return new CredentialUnavailableException(
           Reason.THROTTLED, message, retryAfter(exchange.header("Retry-After")), cause);
@@ -123,8 +131,11 @@ public final class GoogleErrors {
           case METADATA -> status == 404 ? Reason.CONFIGURATION : Reason.REJECTED;
           case STS ->
               switch (error.code) {
-                case "invalid_request", "invalid_target", "invalid_scope", "unsupported_grant_type",
-                        "unsupported_token_type" ->
+                case "invalid_request",
+                    "invalid_target",
+                    "invalid_scope",
+                    "unsupported_grant_type",
+                    "unsupported_token_type" ->
                     Reason.CONFIGURATION;
                 default -> Reason.REJECTED;
               };
@@ -148,7 +159,10 @@ public final class GoogleErrors {
 
   /** scheme://host:port/path, without the query. */
   static String endpoint(URI uri) {
-    return uri.getScheme() + "://" + uri.getRawAuthority() + (uri.getRawPath() == null ? "" : uri.getRawPath());
+    return uri.getScheme()
+        + "://"
+        + uri.getRawAuthority()
+        + (uri.getRawPath() == null ? "" : uri.getRawPath());
   }
 
   /** Retry-After in seconds; null when absent or not a number (HTTP dates are not honoured). */
@@ -164,7 +178,9 @@ public final class GoogleErrors {
     }
   }
 
-  /** An OAuth ({@code error}, {@code error_description}) or Google API ({@code error.status}) body. */
+  /**
+   * An OAuth ({@code error}, {@code error_description}) or Google API ({@code error.status}) body.
+   */
   private record ErrorBody(String code, String message) {
     static ErrorBody parse(@Nullable String body) {
       if (body == null || body.isBlank() || body.strip().charAt(0) != '{') {
@@ -172,7 +188,9 @@ public final class GoogleErrors {
       }
       try {
         GenericJson json =
-            GsonFactory.getDefaultInstance().createJsonParser(body).parseAndClose(GenericJson.class);
+            GsonFactory.getDefaultInstance()
+                .createJsonParser(body)
+                .parseAndClose(GenericJson.class);
         Object error = json.get("error");
         if (error instanceof String code) {
           Object d = json.get("error_description");

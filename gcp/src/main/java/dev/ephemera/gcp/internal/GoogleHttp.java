@@ -40,8 +40,9 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * The one HTTP transport every Google call of this module goes through, handed to Google Auth
- * Library as its {@link HttpTransportFactory}. On top of Apache HttpClient 4 (which google-http-client already brings) with automatic
- * retries, redirects, cookies and decompression turned off, it:
+ * Library as its {@link HttpTransportFactory}. On top of Apache HttpClient 4 (which
+ * google-http-client already brings) with automatic retries, redirects, cookies and decompression
+ * turned off, it:
  *
  * <ul>
  *   <li><b>routes</b>: sends a request for a host to a configured origin instead (the metadata
@@ -88,12 +89,7 @@ public final class GoogleHttp extends HttpTransport implements HttpTransportFact
 
   /** The same transport with other routes. */
   public GoogleHttp withRoutes(Map<String, URI> newRoutes) {
-    return new GoogleHttp(
-        newRoutes,
-        sslContext,
-        allowInsecureHttp,
-        connectTimeout,
-        readTimeout);
+    return new GoogleHttp(newRoutes, sslContext, allowInsecureHttp, connectTimeout, readTimeout);
   }
 
   /** Starts recording the requests this thread makes until the exchange is closed. */
@@ -346,8 +342,7 @@ public final class GoogleHttp extends HttpTransport implements HttpTransportFact
         responseHeaders.add(new String[] {h.getName(), h.getValue()});
       }
       HttpEntity entity = response.getEntity();
-      InputStream content =
-          entity == null ? InputStream.nullInputStream() : entity.getContent();
+      InputStream content = entity == null ? InputStream.nullInputStream() : entity.getContent();
       String errorText = null;
       if (status >= 400) {
         byte[] bytes = readBounded(content);
@@ -507,7 +502,9 @@ public final class GoogleHttp extends HttpTransport implements HttpTransportFact
     @Override
     public List<Proxy> select(URI uri) {
       ProxySelector system = ProxySelector.getDefault();
-      return isLocal(uri.getHost()) || system == null ? List.of(Proxy.NO_PROXY) : system.select(uri);
+      return isLocal(uri.getHost()) || system == null
+          ? List.of(Proxy.NO_PROXY)
+          : system.select(uri);
     }
 
     @Override

@@ -65,7 +65,9 @@ public final class MetadataTokenIssuer implements CredentialIssuer<BearerToken> 
         checkFlavor(exchange);
         Instant now = clock.instant();
         Duration left = Tokens.relativeLifetime(at, wallAfter, "the metadata server's token");
-        token = Tokens.bearer(at.getTokenValue(), now, now.plus(left), scope, "the metadata server's token");
+        token =
+            Tokens.bearer(
+                at.getTokenValue(), now, now.plus(left), scope, "the metadata server's token");
       } else {
         IdToken id = credentials.idTokenWithAudience(audience, List.<IdTokenProvider.Option>of());
         checkFlavor(exchange);

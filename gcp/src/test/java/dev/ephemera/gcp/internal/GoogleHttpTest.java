@@ -23,7 +23,8 @@ class GoogleHttpTest {
                     "http://metadata.google.internal/computeMetadata/v1/instance/service-accounts/default/token?scopes=a,b")))
         .hasToString(
             "http://127.0.0.1:9999/computeMetadata/v1/instance/service-accounts/default/token?scopes=a,b");
-    assertThat(pinned.route(URI.create("http://169.254.169.254/"))).hasToString("http://127.0.0.1:9999/");
+    assertThat(pinned.route(URI.create("http://169.254.169.254/")))
+        .hasToString("http://127.0.0.1:9999/");
   }
 
   @Test
@@ -45,7 +46,8 @@ class GoogleHttpTest {
     GoogleHttp.checkPolicy(URI.create("http://[::1]:1/x"), false);
     GoogleHttp.checkPolicy(URI.create("http://169.254.169.254/x"), false);
     GoogleHttp.checkPolicy(URI.create("https://sts.googleapis.com/v1/token"), false);
-    assertThatThrownBy(() -> GoogleHttp.checkPolicy(URI.create("http://sts.googleapis.com/"), false))
+    assertThatThrownBy(
+            () -> GoogleHttp.checkPolicy(URI.create("http://sts.googleapis.com/"), false))
         .isInstanceOf(GoogleHttp.InsecureEndpointException.class)
         .hasMessageContaining("allowInsecureHttp");
     assertThatThrownBy(() -> GoogleHttp.checkPolicy(URI.create("http://10.0.0.1/"), false))

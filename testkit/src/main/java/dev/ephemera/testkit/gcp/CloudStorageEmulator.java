@@ -17,11 +17,11 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * A sliver of the Cloud Storage JSON API on loopback HTTP, enough to prove a token is usable: {@code
- * GET /storage/v1/b/{bucket}/o/{object}} answers the object's metadata when the bearer token is live
- * in the shared {@link GoogleTokenRegistry} ({@code 401} otherwise) and, for a downscoped token, its
- * access boundary makes the object available ({@code 403} otherwise). A boundary rule is honoured
- * when its {@code availableResource} is the bucket and its condition, if any, is {@code
+ * A sliver of the Cloud Storage JSON API on loopback HTTP, enough to prove a token is usable:
+ * {@code GET /storage/v1/b/{bucket}/o/{object}} answers the object's metadata when the bearer token
+ * is live in the shared {@link GoogleTokenRegistry} ({@code 401} otherwise) and, for a downscoped
+ * token, its access boundary makes the object available ({@code 403} otherwise). A boundary rule is
+ * honoured when its {@code availableResource} is the bucket and its condition, if any, is {@code
  * resource.name.startsWith('...')}; any other condition denies.
  */
 public final class CloudStorageEmulator implements AutoCloseable {
@@ -92,7 +92,8 @@ public final class CloudStorageEmulator implements AutoCloseable {
         return true;
       }
       Matcher m = STARTS_WITH.matcher(condition.path("expression").asText(""));
-      if (m.matches() && ("projects/_/buckets/" + bucket + "/objects/" + object).startsWith(m.group(1))) {
+      if (m.matches()
+          && ("projects/_/buckets/" + bucket + "/objects/" + object).startsWith(m.group(1))) {
         return true;
       }
     }

@@ -23,10 +23,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <ul>
  *   <li>Every request must carry {@code Metadata-Flavor: Google} (else {@code 403}); every response
  *       carries it.
- *   <li>{@code GET /computeMetadata/v1/instance/service-accounts/{default|EMAIL}/token[?scopes=a,b]}
- *       answers {@code {"access_token","expires_in","token_type":"Bearer"}}. Like the real server it
- *       caches the token per scope set and hands the same one back with a shrinking {@code
- *       expires_in} until only {@link Builder#reissueWithin(Duration)} is left.
+ *   <li>{@code GET
+ *       /computeMetadata/v1/instance/service-accounts/{default|EMAIL}/token[?scopes=a,b]} answers
+ *       {@code {"access_token","expires_in","token_type":"Bearer"}}. Like the real server it caches
+ *       the token per scope set and hands the same one back with a shrinking {@code expires_in}
+ *       until only {@link Builder#reissueWithin(Duration)} is left.
  *   <li>{@code .../identity?audience=A[&format=full]} answers a signed JWT as text ({@code 400}
  *       without an audience).
  *   <li>{@code .../email}, {@code /computeMetadata/v1/instance/service-accounts/?recursive=true},
@@ -187,13 +188,15 @@ public final class GkeMetadataServerEmulator implements AutoCloseable {
           cache.compute(
               key,
               (k, old) -> {
-                if (old != null && Duration.between(now, old.expiresAt()).compareTo(reissueWithin) > 0) {
+                if (old != null
+                    && Duration.between(now, old.expiresAt()).compareTo(reissueWithin) > 0) {
                   return old;
                 }
                 Instant exp = now.plus(tokenLifetime);
                 minted.incrementAndGet();
                 return new Cached(
-                    registry.mint(new GoogleToken("metadata", serviceAccount, scopes, exp, null)), exp);
+                    registry.mint(new GoogleToken("metadata", serviceAccount, scopes, exp, null)),
+                    exp);
               });
       long expiresIn = Math.max(0, Duration.between(now, c.expiresAt()).getSeconds());
       return json(
@@ -214,7 +217,8 @@ public final class GkeMetadataServerEmulator implements AutoCloseable {
       Instant now = clock.instant();
       String jwt = idTokens.sign(serviceAccount, audience, now, idTokenLifetime, full);
       registry.record(
-          jwt, new GoogleToken("metadata", serviceAccount, List.of(), now.plus(idTokenLifetime), null));
+          jwt,
+          new GoogleToken("metadata", serviceAccount, List.of(), now.plus(idTokenLifetime), null));
       return text(200, jwt);
     }
 

@@ -40,8 +40,8 @@ import org.jspecify.annotations.Nullable;
  *       options={"accessBoundary":...}}): the subject must be a live token from the shared {@link
  *       GoogleTokenRegistry} that is not already downscoped; at most 10 rules, each with an {@code
  *       availableResource} and {@code inRole:} permissions. The new token records the boundary, so
- *       {@link #accessBoundaryOf(String)} echoes it for tests. Like the real service it omits {@code
- *       expires_in} unless {@link Builder#downscopedExpiresIn(boolean)} is set.
+ *       {@link #accessBoundaryOf(String)} echoes it for tests. Like the real service it omits
+ *       {@code expires_in} unless {@link Builder#downscopedExpiresIn(boolean)} is set.
  * </ul>
  *
  * <p>Errors are OAuth JSON ({@code {"error","error_description"}}).
@@ -172,7 +172,8 @@ public final class GoogleStsEmulator implements AutoCloseable {
         return oauthError(404, "not_found", "Unknown method " + r.method() + " " + r.path());
       }
       if (r.header("authorization").isPresent()) {
-        return oauthError(400, "invalid_request", "The token endpoint takes no Authorization header.");
+        return oauthError(
+            400, "invalid_request", "The token endpoint takes no Authorization header.");
       }
       Map<String, String> form = r.form();
       if (!GRANT.equals(form.get("grant_type"))) {
@@ -222,7 +223,9 @@ public final class GoogleStsEmulator implements AutoCloseable {
       }
       if (!attributeCondition.test(verified)) {
         return oauthError(
-            400, "unauthorized_client", "The given credential is rejected by the attribute condition.");
+            400,
+            "unauthorized_client",
+            "The given credential is rejected by the attribute condition.");
       }
       List<String> scopes =
           Arrays.stream(form.getOrDefault("scope", "").split(" "))
@@ -231,7 +234,8 @@ public final class GoogleStsEmulator implements AutoCloseable {
       Instant now = clock.instant();
       String principal =
           "principal://iam.googleapis.com/"
-              + provider.substring("//iam.googleapis.com/".length(), provider.indexOf("/providers/"))
+              + provider.substring(
+                  "//iam.googleapis.com/".length(), provider.indexOf("/providers/"))
               + "/subject/"
               + verified.subject();
       String token =
@@ -239,15 +243,16 @@ public final class GoogleStsEmulator implements AutoCloseable {
       return success(token, tokenLifetime.getSeconds());
     }
 
-    private EmulatedResponse downscope(
-        String subject, @Nullable String options) {
+    private EmulatedResponse downscope(String subject, @Nullable String options) {
       Optional<GoogleToken> source = registry.lookup(subject);
       if (source.isEmpty()) {
         return oauthError(400, "invalid_grant", "The access token is invalid or has expired.");
       }
       if (source.get().accessBoundary() != null) {
         return oauthError(
-            400, "invalid_grant", "A token carrying security attributes cannot be downscoped again.");
+            400,
+            "invalid_grant",
+            "A token carrying security attributes cannot be downscoped again.");
       }
       if (options == null || options.isBlank()) {
         return oauthError(400, "invalid_request", "Missing required parameter: options.");
@@ -336,7 +341,9 @@ public final class GoogleStsEmulator implements AutoCloseable {
       this.registry = GoogleTokenRegistry.create(clock);
     }
 
-    /** The workload identity pool provider's full resource name ({@code //iam.googleapis.com/...}). */
+    /**
+     * The workload identity pool provider's full resource name ({@code //iam.googleapis.com/...}).
+     */
     public Builder provider(String provider) {
       Objects.requireNonNull(provider, "provider");
       if (!provider.startsWith("//iam.googleapis.com/") || !provider.contains("/providers/")) {
@@ -364,7 +371,9 @@ public final class GoogleStsEmulator implements AutoCloseable {
       return this;
     }
 
-    /** The provider's attribute condition; a subject it rejects gets {@code unauthorized_client}. */
+    /**
+     * The provider's attribute condition; a subject it rejects gets {@code unauthorized_client}.
+     */
     public Builder attributeCondition(Predicate<VerifiedToken> condition) {
       this.attributeCondition = Objects.requireNonNull(condition, "condition");
       return this;

@@ -58,7 +58,10 @@ public final class GoogleTokenRegistry {
     byte[] bytes = new byte[48];
     random.nextBytes(bytes);
     String token =
-        "ya29." + info.minter() + "." + Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+        "ya29."
+            + info.minter()
+            + "."
+            + Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
     tokens.put(token, info);
     return token;
   }

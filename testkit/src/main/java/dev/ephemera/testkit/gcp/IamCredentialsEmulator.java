@@ -44,7 +44,8 @@ import java.util.regex.Pattern;
 public final class IamCredentialsEmulator implements AutoCloseable {
   private static final ObjectMapper MAPPER = new ObjectMapper();
   private static final Pattern PATH =
-      Pattern.compile("/v1/projects/-/serviceAccounts/([^/:]+):(generateAccessToken|generateIdToken)");
+      Pattern.compile(
+          "/v1/projects/-/serviceAccounts/([^/:]+):(generateAccessToken|generateIdToken)");
 
   private final Clock clock;
   private final Set<String> serviceAccounts;
@@ -246,7 +247,11 @@ public final class IamCredentialsEmulator implements AutoCloseable {
       String token = registry.mint(new GoogleToken("iam", "expired", List.of(), past, null));
       return EmulatedResponse.json(
           200,
-          "{\"accessToken\":\"" + token + "\",\"expireTime\":\"" + expireTimeFormat.apply(past) + "\"}");
+          "{\"accessToken\":\""
+              + token
+              + "\",\"expireTime\":\""
+              + expireTimeFormat.apply(past)
+              + "\"}");
     }
   }
 
@@ -264,7 +269,9 @@ public final class IamCredentialsEmulator implements AutoCloseable {
       this.registry = GoogleTokenRegistry.create(clock);
     }
 
-    /** Adds a service account that exists; default {@code app@my-project.iam.gserviceaccount.com}. */
+    /**
+     * Adds a service account that exists; default {@code app@my-project.iam.gserviceaccount.com}.
+     */
     public Builder serviceAccount(String email) {
       serviceAccounts.add(Objects.requireNonNull(email, "email"));
       return this;

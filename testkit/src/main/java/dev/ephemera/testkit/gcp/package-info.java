@@ -9,10 +9,10 @@
  *   <li>{@link dev.ephemera.testkit.gcp.GoogleStsEmulator}: the Security Token Service over HTTPS
  *       (token exchange of a projected token verified against the testkit's {@link
  *       dev.ephemera.testkit.oidc.OidcIssuer}, and Credential Access Boundary downscoping);
- *   <li>{@link dev.ephemera.testkit.gcp.IamCredentialsEmulator}: IAM Credentials over HTTPS
- *       ({@code generateAccessToken} with a lifetime, {@code generateIdToken});
- *   <li>{@link dev.ephemera.testkit.gcp.CloudStorageEmulator}: a Cloud Storage JSON API endpoint that
- *       checks the bearer token and its access boundary, to prove a token is usable.
+ *   <li>{@link dev.ephemera.testkit.gcp.IamCredentialsEmulator}: IAM Credentials over HTTPS ({@code
+ *       generateAccessToken} with a lifetime, {@code generateIdToken});
+ *   <li>{@link dev.ephemera.testkit.gcp.CloudStorageEmulator}: a Cloud Storage JSON API endpoint
+ *       that checks the bearer token and its access boundary, to prove a token is usable.
  * </ul>
  *
  * <p>They share a {@link dev.ephemera.testkit.gcp.GoogleTokenRegistry}: every token one of them

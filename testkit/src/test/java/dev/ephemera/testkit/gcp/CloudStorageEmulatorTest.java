@@ -19,7 +19,8 @@ class CloudStorageEmulatorTest {
   }
 
   private int status(String token, String bucket, String object) {
-    return Http.get(storage.objectUrl(bucket, object), "Authorization", "Bearer " + token).statusCode();
+    return Http.get(storage.objectUrl(bucket, object), "Authorization", "Bearer " + token)
+        .statusCode();
   }
 
   private String token(@org.jspecify.annotations.Nullable String boundary) {
@@ -39,11 +40,13 @@ class CloudStorageEmulatorTest {
   @Test
   void aDownscopedToken_readsOnlyWhatItsBoundaryAllows() {
     String bucketOnly =
-        token("{\"accessBoundaryRules\":[{\"availableResource\":\"//storage.googleapis.com/projects/_/buckets/a\",\"availablePermissions\":[\"inRole:roles/storage.objectViewer\"]}]}");
+        token(
+            "{\"accessBoundaryRules\":[{\"availableResource\":\"//storage.googleapis.com/projects/_/buckets/a\",\"availablePermissions\":[\"inRole:roles/storage.objectViewer\"]}]}");
     assertThat(status(bucketOnly, "a", "x")).isEqualTo(200);
     assertThat(status(bucketOnly, "b", "x")).isEqualTo(403);
     String prefix =
-        token("{\"accessBoundaryRules\":[{\"availableResource\":\"//storage.googleapis.com/projects/_/buckets/a\",\"availablePermissions\":[\"inRole:roles/storage.objectViewer\"],\"availabilityCondition\":{\"expression\":\"resource.name.startsWith('projects/_/buckets/a/objects/p/')\"}}]}");
+        token(
+            "{\"accessBoundaryRules\":[{\"availableResource\":\"//storage.googleapis.com/projects/_/buckets/a\",\"availablePermissions\":[\"inRole:roles/storage.objectViewer\"],\"availabilityCondition\":{\"expression\":\"resource.name.startsWith('projects/_/buckets/a/objects/p/')\"}}]}");
     assertThat(status(prefix, "a", "p/1")).isEqualTo(200);
     assertThat(status(prefix, "a", "q/1")).isEqualTo(403);
     assertThat(storage.journal().entries().get(0).request().header("authorization")).isPresent();

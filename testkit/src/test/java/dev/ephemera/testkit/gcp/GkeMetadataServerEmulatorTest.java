@@ -12,7 +12,9 @@ import org.junit.jupiter.api.Test;
 class GkeMetadataServerEmulatorTest {
   private final VirtualTime time = VirtualTime.create();
   private final GkeMetadataServerEmulator server =
-      GkeMetadataServerEmulator.builder(time.clock()).serviceAccount("sa@p.iam.gserviceaccount.com").start();
+      GkeMetadataServerEmulator.builder(time.clock())
+          .serviceAccount("sa@p.iam.gserviceaccount.com")
+          .start();
 
   @AfterEach
   void stop() {
@@ -58,7 +60,8 @@ class GkeMetadataServerEmulatorTest {
     assertThat(server.registry().lookup(b).orElseThrow().scopes())
         .containsExactly("https://www.googleapis.com/auth/b");
     server.dropCachedTokens();
-    assertThat(token(get(TOKEN + "?scopes=https://www.googleapis.com/auth/a").body())).isNotEqualTo(a);
+    assertThat(token(get(TOKEN + "?scopes=https://www.googleapis.com/auth/a").body()))
+        .isNotEqualTo(a);
   }
 
   @Test
@@ -76,12 +79,17 @@ class GkeMetadataServerEmulatorTest {
     assertThat(get("/computeMetadata/v1/instance/service-accounts/other@p/token").statusCode())
         .isEqualTo(404);
     assertThat(get("/").headers().firstValue("Metadata-Flavor")).contains("Google");
-    assertThat(get("/computeMetadata/v1/universe/universe-domain").body()).isEqualTo("googleapis.com");
+    assertThat(get("/computeMetadata/v1/universe/universe-domain").body())
+        .isEqualTo("googleapis.com");
   }
 
   @Test
   void faults_useTheServersShortTextStyle() {
-    server.faults().next(Fault.status(403)).next(Fault.throttle(Duration.ofSeconds(3))).next(Fault.expiredCredential());
+    server
+        .faults()
+        .next(Fault.status(403))
+        .next(Fault.throttle(Duration.ofSeconds(3)))
+        .next(Fault.expiredCredential());
     HttpResponse<String> denied = get(TOKEN);
     assertThat(denied.statusCode()).isEqualTo(403);
     assertThat(denied.body()).contains("IAM returned 403");

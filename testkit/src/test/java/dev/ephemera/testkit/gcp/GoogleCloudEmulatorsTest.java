@@ -27,7 +27,9 @@ class GoogleCloudEmulatorsTest {
                   .body());
       assertThat(
               Http.get(
-                      google.storage().objectUrl("b", "o"), "Authorization", "Bearer " + fromMetadata)
+                      google.storage().objectUrl("b", "o"),
+                      "Authorization",
+                      "Bearer " + fromMetadata)
                   .statusCode())
           .isEqualTo(200);
       assertThat(google.registry().size()).isEqualTo(1);

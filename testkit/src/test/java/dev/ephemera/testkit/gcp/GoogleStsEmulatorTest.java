@@ -58,7 +58,9 @@ class GoogleStsEmulatorTest {
         .contains("\"expires_in\":3599");
     String token = GkeMetadataServerEmulatorTest.token(r.body());
     GoogleToken t = sts.registry().lookup(token).orElseThrow();
-    assertThat(t.principal()).startsWith("principal://iam.googleapis.com/projects/123456789012").endsWith(SA.subject());
+    assertThat(t.principal())
+        .startsWith("principal://iam.googleapis.com/projects/123456789012")
+        .endsWith(SA.subject());
     assertThat(t.scopes()).containsExactly("https://www.googleapis.com/auth/cloud-platform");
   }
 
@@ -66,7 +68,8 @@ class GoogleStsEmulatorTest {
   void theRealErrorCodes_forEachWayTheExchangeFails() {
     String good = projected(SA, sts.subjectTokenAudience());
     assertThat(exchange(projected(SA, "https://wrong"), sts.provider()).body())
-        .contains("invalid_grant").contains("WRONG_AUDIENCE");
+        .contains("invalid_grant")
+        .contains("WRONG_AUDIENCE");
     assertThat(exchange(good, "not-a-provider").body()).contains("invalid_request");
     assertThat(
             exchange(
@@ -75,7 +78,9 @@ class GoogleStsEmulatorTest {
                 .body())
         .contains("invalid_target");
     HttpResponse<String> blocked =
-        exchange(projected(ServiceAccount.of("ns", "blocked"), sts.subjectTokenAudience()), sts.provider());
+        exchange(
+            projected(ServiceAccount.of("ns", "blocked"), sts.subjectTokenAudience()),
+            sts.provider());
     assertThat(blocked.statusCode()).isEqualTo(400);
     assertThat(blocked.body()).contains("unauthorized_client");
     time.advance(Duration.ofHours(2));
@@ -97,7 +102,14 @@ class GoogleStsEmulatorTest {
     assertThat(sts.accessBoundaryOf(downscoped)).contains(boundary);
     assertThat(downscope(downscoped, "{\"accessBoundary\":" + boundary + "}").body())
         .contains("cannot be downscoped again");
-    assertThat(downscope(source, "{\"accessBoundary\":" + boundary.replace("inRole:roles/storage.objectViewer", "storage.objects.get") + "}").body())
+    assertThat(
+            downscope(
+                    source,
+                    "{\"accessBoundary\":"
+                        + boundary.replace(
+                            "inRole:roles/storage.objectViewer", "storage.objects.get")
+                        + "}")
+                .body())
         .contains("inRole");
     assertThat(downscope("ya29.unknown", "{}").body()).contains("invalid_grant");
     assertThat(downscope(source, "not json").body()).contains("invalid_request");
@@ -129,6 +141,7 @@ class GoogleStsEmulatorTest {
         Http.postForm(sts.tokenUrl(), "grant_type=x", "Authorization", "Bearer y");
     assertThat(withAuth.statusCode()).isEqualTo(400);
     assertThat(sts.journal().entries()).hasSize(3);
-    assertThat(List.of(sts.baseUrl(), sts.tokenUrl())).allSatisfy(u -> assertThat(u).startsWith("https://127.0.0.1:"));
+    assertThat(List.of(sts.baseUrl(), sts.tokenUrl()))
+        .allSatisfy(u -> assertThat(u).startsWith("https://127.0.0.1:"));
   }
 }

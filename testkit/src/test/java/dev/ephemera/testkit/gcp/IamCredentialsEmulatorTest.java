@@ -39,7 +39,9 @@ class IamCredentialsEmulatorTest {
   void generateAccessToken_honoursTheLifetime_andAnswersRfc3339WithoutFractions() {
     time.advance(Duration.ofMillis(1500));
     HttpResponse<String> r =
-        generate(caller("workload"), "{\"scope\":[\"https://www.googleapis.com/auth/cloud-platform\"],\"lifetime\":\"1200s\"}");
+        generate(
+            caller("workload"),
+            "{\"scope\":[\"https://www.googleapis.com/auth/cloud-platform\"],\"lifetime\":\"1200s\"}");
     assertThat(r.statusCode()).isEqualTo(200);
     assertThat(r.body()).contains("\"expireTime\":\"2026-01-01T00:20:01Z\"");
     int i = r.body().indexOf("\"accessToken\":\"") + 15;
@@ -54,9 +56,12 @@ class IamCredentialsEmulatorTest {
     HttpResponse<String> denied = generate(caller("intruder"), "{\"scope\":[\"s\"]}");
     assertThat(denied.statusCode()).isEqualTo(403);
     assertThat(denied.body()).contains("\"status\":\"PERMISSION_DENIED\"");
-    assertThat(Http.postJson(iam.impersonationUrl("nobody@p"), "{}", "Authorization", "Bearer " + ok).body())
+    assertThat(
+            Http.postJson(iam.impersonationUrl("nobody@p"), "{}", "Authorization", "Bearer " + ok)
+                .body())
         .contains("NOT_FOUND");
-    assertThat(generate(ok, "{\"scope\":[\"s\"],\"lifetime\":\"7200s\"}").body()).contains("INVALID_ARGUMENT");
+    assertThat(generate(ok, "{\"scope\":[\"s\"],\"lifetime\":\"7200s\"}").body())
+        .contains("INVALID_ARGUMENT");
     assertThat(generate(ok, "{\"lifetime\":\"60s\"}").body()).contains("Scope required");
     iam.faults().next(Fault.throttle(Duration.ofSeconds(9)));
     HttpResponse<String> throttled = generate(ok, "{\"scope\":[\"s\"]}");
