@@ -75,6 +75,7 @@ public final class BearerToken implements Credential {
   @Override
   public boolean equals(Object o) {
     return o instanceof BearerToken that
+        && id.equals(that.id)
         && token.equals(that.token)
         && expiresAt.equals(that.expiresAt)
         && scope.equals(that.scope);

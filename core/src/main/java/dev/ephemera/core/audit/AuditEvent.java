@@ -277,6 +277,12 @@ public final class AuditEvent {
       return this;
     }
 
+    /** Only the credential's id (when the event concerns a credential used, not issued). */
+    public Builder credentialId(String credentialId) {
+      this.credentialId = Objects.requireNonNull(credentialId, "credentialId");
+      return this;
+    }
+
     /** The credential's id, times and audit attributes. */
     public Builder credential(Credential credential) {
       this.credentialId = credential.id();

@@ -70,11 +70,14 @@ public final class Slf4jAuditListener implements AuditListener {
     for (var attribute : e.attributes().entrySet()) {
       b = b.addKeyValue(attribute.getKey(), attribute.getValue());
     }
+    // Pre-formatted, no placeholders: a "{}" inside a value must stay literal.
     b.log(
-        "{} {} source={} credential={}",
-        e.type(),
-        e.outcome(),
-        e.source(),
-        e.credentialId().orElse("-"));
+        e.type()
+            + " "
+            + e.outcome()
+            + " source="
+            + e.source()
+            + " credential="
+            + e.credentialId().orElse("-"));
   }
 }

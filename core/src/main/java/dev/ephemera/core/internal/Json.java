@@ -158,6 +158,7 @@ public final class Json {
         return sb.toString();
       }
       if (c < 0x20) {
+        pos--;
         throw error("control character in string");
       }
       if (c != '\\') {
@@ -179,32 +180,64 @@ public final class Json {
           if (pos + 4 > text.length()) {
             throw error("short unicode escape");
           }
-          try {
-            sb.append((char) Integer.parseInt(text.substring(pos, pos + 4), 16));
-          } catch (NumberFormatException ex) {
-            throw error("bad unicode escape");
+          int code = 0;
+          for (int i = 0; i < 4; i++) {
+            char h = text.charAt(pos + i);
+            int digit = h < 0x80 ? Character.digit(h, 16) : -1; // ASCII hex digits only
+            if (digit < 0) {
+              throw error("bad unicode escape");
+            }
+            code = code * 16 + digit;
           }
+          sb.append((char) code);
           pos += 4;
         }
-        default -> throw error("bad escape");
+        default -> {
+          pos--;
+          throw error("bad escape");
+        }
       }
     }
   }
 
+  /** RFC 8259: {@code -? (0 | [1-9][0-9]*) (. [0-9]+)? ([eE] [+-]? [0-9]+)?}. */
   private BigDecimal number() {
     int start = pos;
     if (peek('-')) {
       pos++;
     }
-    while (pos < text.length() && "0123456789.eE+-".indexOf(text.charAt(pos)) >= 0) {
+    if (peek('0')) {
       pos++;
-    }
-    try {
-      return new BigDecimal(text.substring(start, pos));
-    } catch (NumberFormatException e) {
-      pos = start;
+    } else if (!digits()) {
       throw error("bad number");
     }
+    if (peek('.')) {
+      pos++;
+      if (!digits()) {
+        throw error("bad number");
+      }
+    }
+    if (peek('e') || peek('E')) {
+      pos++;
+      if (peek('+') || peek('-')) {
+        pos++;
+      }
+      if (!digits()) {
+        throw error("bad number");
+      }
+    }
+    if (pos < text.length() && Character.isDigit(text.charAt(pos))) {
+      throw error("bad number"); // a leading zero followed by digits
+    }
+    return new BigDecimal(text.substring(start, pos));
+  }
+
+  private boolean digits() {
+    int start = pos;
+    while (pos < text.length() && text.charAt(pos) >= '0' && text.charAt(pos) <= '9') {
+      pos++;
+    }
+    return pos > start;
   }
 
   private Object literal(String word, Object value) {

@@ -198,18 +198,22 @@ public final class RefreshPolicy {
 
     /** Retry bounds for transient failures; positive, initial ≤ max. */
     public Builder backoff(Duration initial, Duration max) {
-      this.initialBackoff = positive(initial, "initialBackoff");
-      this.maxBackoff = positive(max, "maxBackoff");
+      positive(initial, "initialBackoff");
+      positive(max, "maxBackoff");
       require(initial.compareTo(max) <= 0, "initialBackoff must not exceed maxBackoff");
+      this.initialBackoff = initial;
+      this.maxBackoff = max;
       return this;
     }
 
     /** Retry bounds for terminal failures; positive, initial ≤ max. */
     public Builder terminalBackoff(Duration initial, Duration max) {
-      this.terminalInitialBackoff = positive(initial, "terminalInitialBackoff");
-      this.terminalMaxBackoff = positive(max, "terminalMaxBackoff");
+      positive(initial, "terminalInitialBackoff");
+      positive(max, "terminalMaxBackoff");
       require(
           initial.compareTo(max) <= 0, "terminalInitialBackoff must not exceed terminalMaxBackoff");
+      this.terminalInitialBackoff = initial;
+      this.terminalMaxBackoff = max;
       return this;
     }
 

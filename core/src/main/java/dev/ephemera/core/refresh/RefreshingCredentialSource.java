@@ -15,7 +15,7 @@ import dev.ephemera.core.audit.AuditEventType;
 import dev.ephemera.core.audit.AuditHost;
 import dev.ephemera.core.audit.AuditListener;
 import dev.ephemera.core.audit.AuditOutcome;
-import dev.ephemera.core.internal.AuditDispatcher;
+import dev.ephemera.core.audit.AuditPublisher;
 import dev.ephemera.core.spi.CredentialIssuer;
 import dev.ephemera.core.spi.ErrorText;
 import dev.ephemera.core.spi.IssuerInfo;
@@ -104,7 +104,7 @@ public final class RefreshingCredentialSource<C extends Credential> implements C
   private final Clock clock;
   private final Ticker ticker;
   private final Scheduler scheduler;
-  private final AuditDispatcher audit;
+  private final AuditPublisher audit;
   private final AuditHost host;
   private final RandomGenerator random;
   private final List<Consumer<? super C>> subscribers = new CopyOnWriteArrayList<>();
@@ -138,7 +138,7 @@ public final class RefreshingCredentialSource<C extends Credential> implements C
     this.host = b.host;
     this.random = b.random != null ? b.random : new SplittableRandom();
     this.audit =
-        new AuditDispatcher(
+        new AuditPublisher(
             b.listeners,
             scheduler.auditDelivery(),
             b.auditQueueCapacity,
@@ -430,7 +430,7 @@ public final class RefreshingCredentialSource<C extends Credential> implements C
     long start = ticker.read();
     try {
       if (renewable != null) {
-        Optional<C> renewed = tryRenew(renewable);
+        Optional<C> renewed = tryRenew(renewable, attempt);
         if (renewed.isPresent()) {
           C r = renewed.get();
           long end = ticker.read();
@@ -453,14 +453,22 @@ public final class RefreshingCredentialSource<C extends Credential> implements C
     }
   }
 
-  private Optional<C> tryRenew(C held) {
+  private Optional<C> tryRenew(C held, int attempt) {
+    long start = ticker.read();
     try {
       return issuer.renew(held);
     } catch (CredentialUnavailableException e) {
-      if (e.isTerminal()) {
-        return Optional.empty(); // e.g. the token was revoked elsewhere: log in again
+      if (!e.isTerminal()) {
+        throw e;
       }
-      throw e;
+      // Refused for good (revoked elsewhere, past its max TTL): audit it, then issue anew.
+      publish(
+          event(AuditEventType.RENEWED, AuditOutcome.FAILURE)
+              .credential(held)
+              .latency(Duration.ofNanos(ticker.read() - start))
+              .attempt(attempt)
+              .error(auditError(e)));
+      return Optional.empty();
     }
   }
 

@@ -24,6 +24,9 @@ public final class ErrorText {
       Pattern.compile("(?i)(<(SecretAccessKey|SessionToken|Token|WebIdentityToken)>)[^<]*(</\\2>)");
   private static final Pattern BEARER = Pattern.compile("(?i)(bearer\\s+)[^\\s\"',]+");
   private static final Pattern LONG_RUN = Pattern.compile("[A-Za-z0-9+/_=.-]{40,}");
+  private static final Pattern ARN =
+      Pattern.compile("arn:[a-z0-9-]+:[a-z0-9-]*:[a-z0-9-]*:[0-9]{0,12}:[A-Za-z0-9+=,.@_/:-]+");
+  private static final int MAX_CAUSES = 16;
   private static final Pattern CONTROL = Pattern.compile("[\\p{Cntrl}\\s]+");
 
   private ErrorText() {}
@@ -46,12 +49,46 @@ public final class ErrorText {
     s = XML_SECRET.matcher(s).replaceAll("$1[redacted]$3");
     s = SECRET_FIELD.matcher(s).replaceAll("$1[redacted]");
     s = BEARER.matcher(s).replaceAll("$1[redacted]");
-    s = LONG_RUN.matcher(s).replaceAll("[redacted]");
+    s = redactLongRunsOutsideArns(s);
     s = CONTROL.matcher(s).replaceAll(" ").strip();
     if (s.length() > MAX_LENGTH) {
-      s = s.substring(0, MAX_LENGTH) + "…";
+      int cut = Character.isHighSurrogate(s.charAt(MAX_LENGTH - 1)) ? MAX_LENGTH - 1 : MAX_LENGTH;
+      s = s.substring(0, cut) + "…";
     }
     return s;
+  }
+
+  /**
+   * Inside an ARN, a long run that mixes upper case, lower case and digits is not a name (names are
+   * lower-case words and numbers): redact it.
+   */
+  private static String redactLongComponents(String arn) {
+    return LONG_RUN
+        .matcher(arn)
+        .replaceAll(
+            m -> {
+              String run = m.group();
+              boolean upper = run.chars().anyMatch(Character::isUpperCase);
+              boolean lower = run.chars().anyMatch(Character::isLowerCase);
+              boolean digit = run.chars().anyMatch(Character::isDigit);
+              return upper && lower && digit
+                  ? "[redacted]"
+                  : java.util.regex.Matcher.quoteReplacement(run);
+            });
+  }
+
+  /** Long base64-like runs are redacted, except inside ARNs (not secret, and worth reading). */
+  private static String redactLongRunsOutsideArns(String s) {
+    StringBuilder out = new StringBuilder(s.length());
+    var arns = ARN.matcher(s);
+    int from = 0;
+    while (arns.find()) {
+      out.append(LONG_RUN.matcher(s.substring(from, arns.start())).replaceAll("[redacted]"));
+      out.append(redactLongComponents(arns.group()));
+      from = arns.end();
+    }
+    out.append(LONG_RUN.matcher(s.substring(from)).replaceAll("[redacted]"));
+    return out.toString();
   }
 
   /**
@@ -60,12 +97,20 @@ public final class ErrorText {
    * and whose stack trace is the original's. Our own exceptions are returned as they are.
    */
   public static CredentialException scrub(Throwable t) {
+    return scrub(t, java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>()));
+  }
+
+  private static CredentialException scrub(Throwable t, java.util.Set<Throwable> seen) {
     if (t instanceof CredentialException own) {
       return own;
     }
+    seen.add(t);
     Throwable cause = t.getCause();
-    CredentialException copy =
-        new CredentialException(describe(t), cause == null || cause == t ? null : scrub(cause));
+    CredentialException scrubbedCause =
+        cause != null && !seen.contains(cause) && seen.size() < MAX_CAUSES
+            ? scrub(cause, seen)
+            : null;
+    CredentialException copy = new CredentialException(describe(t), scrubbedCause);
     copy.setStackTrace(t.getStackTrace());
     return copy;
   }

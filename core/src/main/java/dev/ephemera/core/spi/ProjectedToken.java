@@ -59,7 +59,7 @@ public final class ProjectedToken {
    *     or already expired
    */
   public static ProjectedToken read(Path file, String setting, Clock clock) {
-    return parse(readSecret(file, setting), setting + " (" + file + ")", clock);
+    return parse(readSecret(file, setting), setting, "names " + file + ", which ", clock);
   }
 
   /**
@@ -95,10 +95,18 @@ public final class ProjectedToken {
    *     or has expired
    */
   public static ProjectedToken parse(Secret jwt, String what, Clock clock) {
+    return parse(jwt, what, "", clock);
+  }
+
+  private static ProjectedToken parse(Secret jwt, String what, String where, Clock clock) {
     String[] parts = jwt.reveal().split("\\.", -1);
     if (parts.length != 3) {
       throw new CredentialConfigurationException(
-          what, "does not hold a JWT (expected 3 dot-separated parts, found " + parts.length + ")");
+          what,
+          where
+              + "does not hold a JWT (expected 3 dot-separated parts, found "
+              + parts.length
+              + ")");
     }
     Map<String, Object> claims;
     try {
@@ -106,15 +114,15 @@ public final class ProjectedToken {
       claims = Json.parseObject(payload);
     } catch (IllegalArgumentException e) {
       throw new CredentialConfigurationException(
-          what, "holds a JWT whose payload is not base64url JSON");
+          what, where + "holds a JWT whose payload is not base64url JSON");
     }
-    String subject = stringClaim(claims, "sub", what);
+    String subject = stringClaim(claims, "sub", what, where);
     String issuer = claims.get("iss") instanceof String s ? s : "";
-    Instant expiresAt = instantClaim(claims, "exp", what);
+    Instant expiresAt = instantClaim(claims, "exp", what, where);
     if (expiresAt == null) {
-      throw new CredentialConfigurationException(what, "holds a JWT without an exp claim");
+      throw new CredentialConfigurationException(what, where + "holds a JWT without an exp claim");
     }
-    Instant issuedAt = instantClaim(claims, "iat", what);
+    Instant issuedAt = instantClaim(claims, "iat", what, where);
     Object aud = claims.get("aud");
     List<String> audiences =
         aud instanceof String s
@@ -126,7 +134,8 @@ public final class ProjectedToken {
     if (!expiresAt.isAfter(now)) {
       throw new CredentialConfigurationException(
           what,
-          "holds a token for "
+          where
+              + "holds a token for "
               + subject
               + " that expired at "
               + expiresAt
@@ -137,15 +146,17 @@ public final class ProjectedToken {
     return new ProjectedToken(jwt, subject, issuer, audiences, expiresAt, issuedAt);
   }
 
-  private static String stringClaim(Map<String, Object> claims, String name, String what) {
+  private static String stringClaim(
+      Map<String, Object> claims, String name, String what, String where) {
     if (claims.get(name) instanceof String s && !s.isEmpty()) {
       return s;
     }
-    throw new CredentialConfigurationException(what, "holds a JWT without a " + name + " claim");
+    throw new CredentialConfigurationException(
+        what, where + "holds a JWT without a " + name + " claim");
   }
 
   private static @Nullable Instant instantClaim(
-      Map<String, Object> claims, String name, String what) {
+      Map<String, Object> claims, String name, String what, String where) {
     Object v = claims.get(name);
     if (v == null) {
       return null;
@@ -158,7 +169,7 @@ public final class ProjectedToken {
       }
     }
     throw new CredentialConfigurationException(
-        what, "holds a JWT whose " + name + " claim is not a whole number of seconds");
+        what, where + "holds a JWT whose " + name + " claim is not a whole number of seconds");
   }
 
   /** The token itself, to send upstream. */

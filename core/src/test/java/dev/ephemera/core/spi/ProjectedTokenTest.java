@@ -15,7 +15,6 @@ import java.time.ZoneOffset;
 import java.util.Base64;
 import java.util.function.Consumer;
 import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -375,11 +374,6 @@ class ProjectedTokenTest {
             e -> assertThat(e.setting()).isEqualTo("federatedTokenSupplier"));
   }
 
-  @Disabled(
-      "BUG: ProjectedToken.read reports file problems with setting() == the setting name, but"
-          + " content problems (not a JWT, missing claims, expired) with setting() =="
-          + " \"<setting> (<path>)\" because it passes that composite as parse's 'what'; callers"
-          + " matching on setting() see two different names for the same setting")
   @Test
   void read_reportsTheBareSettingNameForEveryFailure() throws IOException {
     Path file = write(jwt("{\"sub\":\"s\"}"));

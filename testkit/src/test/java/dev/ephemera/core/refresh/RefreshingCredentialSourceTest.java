@@ -353,6 +353,27 @@ class RefreshingCredentialSourceTest {
   }
 
   @Test
+  void refusedRenewal_isAudited_thenANewCredentialIsIssued() {
+    FakeIssuer vaultLike =
+        FakeIssuer.builder(time.clock()).lifetime(HOUR).renewableUpTo(Duration.ofHours(4)).build();
+    var source = source(vaultLike, RefreshPolicy.defaults());
+    BearerToken first = source.get();
+    vaultLike.failNext(new CredentialUnavailableException(Reason.REJECTED, "permission denied"));
+    time.advance(Duration.ofMinutes(47));
+    assertThat(source.current()).map(BearerToken::id).contains("fake-2");
+    assertThat(
+            audit.matching(
+                e -> e.type() == AuditEventType.RENEWED && e.outcome() == AuditOutcome.FAILURE))
+        .singleElement()
+        .satisfies(
+            e -> {
+              assertThat(e.credentialId()).contains(first.id());
+              assertThat(e.error().orElseThrow().reason()).isEqualTo("REJECTED");
+            });
+    assertThat(audit.count(AuditEventType.REFRESH_FAILED)).isZero();
+  }
+
+  @Test
   void sameCredentialHandedBack_isARenewal_notARotation() {
     issuer.repeatLast(true);
     var source = source();

@@ -1,7 +1,5 @@
-package dev.ephemera.core.internal;
+package dev.ephemera.core.audit;
 
-import dev.ephemera.core.audit.AuditEvent;
-import dev.ephemera.core.audit.AuditListener;
 import java.util.List;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -13,11 +11,13 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongFunction;
 
 /**
- * Delivers one source's audit events to its listeners, off the caller's thread, in order, each
- * listener isolated. At most {@code capacity} events wait; more are dropped and counted, and the
- * count is reported by an event built with {@code dropReport} once the queue drains.
+ * Delivers audit events to listeners the way every credential source does; use it for events a
+ * backend emits outside a source (a {@code SECRET_READ}). Delivers one publisher's events to its
+ * listeners, off the caller's thread, in order, each listener isolated. At most {@code capacity}
+ * events wait; more are dropped and counted, and the count is reported by an event built with
+ * {@code dropReport} once the queue drains.
  */
-public final class AuditDispatcher {
+public final class AuditPublisher {
   private final List<AuditListener> listeners;
   private final Executor delivery;
   private final int capacity;
@@ -30,7 +30,7 @@ public final class AuditDispatcher {
   private final AtomicLong listenerFailures = new AtomicLong();
 
   /** A dispatcher; with no listeners, {@link #publish} does nothing. */
-  public AuditDispatcher(
+  public AuditPublisher(
       List<AuditListener> listeners,
       Executor delivery,
       int capacity,

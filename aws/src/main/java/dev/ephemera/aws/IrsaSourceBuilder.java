@@ -1,0 +1,403 @@
+package dev.ephemera.aws;
+
+import dev.ephemera.aws.internal.Endpoints;
+import dev.ephemera.aws.internal.EngineSettings;
+import dev.ephemera.aws.internal.OwningCredentialSource;
+import dev.ephemera.aws.internal.SessionNames;
+import dev.ephemera.aws.internal.StsClients;
+import dev.ephemera.aws.internal.StsWebIdentityIssuer;
+import dev.ephemera.core.CredentialConfigurationException;
+import dev.ephemera.core.CredentialSource;
+import dev.ephemera.core.CredentialSources;
+import dev.ephemera.core.Environment;
+import dev.ephemera.core.audit.AuditHost;
+import dev.ephemera.core.audit.AuditListener;
+import dev.ephemera.core.refresh.RefreshPolicy;
+import dev.ephemera.core.refresh.Timebase;
+import dev.ephemera.core.scope.ScopedCredentials;
+import dev.ephemera.core.spi.CredentialIssuer;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.sts.StsClient;
+
+/**
+ * Builds an IRSA source: {@code AssumeRoleWithWebIdentity} with the projected service-account
+ * token, refreshed by the core engine. Get one from {@link AwsCredentialSources#irsa()} (all
+ * explicit) or {@link AwsCredentialSources#irsaFromEnvironment(Environment)} (pre-filled from what
+ * EKS injects, then adjustable).
+ *
+ * <p>Validation happens in {@code build*()}: each problem is a {@link
+ * CredentialConfigurationException} naming the builder method, or the environment variable the
+ * value came from.
+ */
+public final class IrsaSourceBuilder {
+  /** The shortest session STS grants. */
+  public static final Duration MIN_SESSION = Duration.ofSeconds(900);
+
+  /** The longest session STS grants (the role's own maximum may be lower). */
+  public static final Duration MAX_SESSION = Duration.ofSeconds(43_200);
+
+  private static final Pattern ROLE_ARN =
+      Pattern.compile("arn:aws[a-z-]*:iam::\\d{12}:role/[\\w+=,.@/-]+");
+  private static final Pattern REGION = Pattern.compile("[a-z]{2,}(-[a-z0-9]+)*-\\d+|aws-global");
+
+  private final EngineSettings engine = new EngineSettings();
+  private @Nullable String roleArn;
+  private String roleArnSetting = "roleArn";
+  private @Nullable Path tokenFile;
+  private String tokenFileSetting = "webIdentityTokenFile";
+  private @Nullable String sessionName;
+  private String sessionNameSetting = "sessionName";
+  private Duration sessionDuration = Duration.ofHours(1);
+  private @Nullable String region;
+  private String regionSetting = "region";
+  private boolean legacyGlobalEndpoint;
+  private @Nullable String stsEndpoint;
+  private String stsEndpointSetting = "stsEndpoint";
+  private @Nullable StsClient stsClient;
+  private boolean allowInsecureHttp;
+  private Duration connectTimeout = Duration.ofSeconds(3);
+  private Duration readTimeout = Duration.ofSeconds(10);
+  private @Nullable SessionPolicy sessionPolicy;
+  private Environment environment = Environment.system();
+
+  IrsaSourceBuilder() {}
+
+  /** Pre-fills from the variables EKS injects; see {@link AwsCredentialSources}. */
+  static IrsaSourceBuilder fromEnvironment(Environment env) {
+    IrsaSourceBuilder b = new IrsaSourceBuilder();
+    b.environment = env;
+    b.roleArn = env.require(AwsCredentialSources.AWS_ROLE_ARN);
+    b.roleArnSetting = AwsCredentialSources.AWS_ROLE_ARN;
+    String file = env.require(AwsCredentialSources.AWS_WEB_IDENTITY_TOKEN_FILE);
+    b.tokenFile = path(file, AwsCredentialSources.AWS_WEB_IDENTITY_TOKEN_FILE);
+    b.tokenFileSetting = AwsCredentialSources.AWS_WEB_IDENTITY_TOKEN_FILE;
+    env.get(AwsCredentialSources.AWS_ROLE_SESSION_NAME)
+        .ifPresent(
+            n -> {
+              b.sessionName = n;
+              b.sessionNameSetting = AwsCredentialSources.AWS_ROLE_SESSION_NAME;
+            });
+    var region = env.get(AwsCredentialSources.AWS_REGION);
+    if (region.isPresent()) {
+      b.region = region.get();
+      b.regionSetting = AwsCredentialSources.AWS_REGION;
+    } else {
+      env.get(AwsCredentialSources.AWS_DEFAULT_REGION)
+          .ifPresent(
+              r -> {
+                b.region = r;
+                b.regionSetting = AwsCredentialSources.AWS_DEFAULT_REGION;
+              });
+    }
+    if (b.region == null) {
+      throw new CredentialConfigurationException(
+          AwsCredentialSources.AWS_REGION,
+          "is not set, and neither is AWS_DEFAULT_REGION: IRSA needs a region for its STS"
+              + " endpoint");
+    }
+    var mode = env.get(AwsCredentialSources.AWS_STS_REGIONAL_ENDPOINTS);
+    if (mode.isPresent()) {
+      switch (mode.get().toLowerCase(java.util.Locale.ROOT)) {
+        case "regional" -> b.legacyGlobalEndpoint = false;
+        case "legacy" -> b.legacyGlobalEndpoint = true;
+        default ->
+            throw new CredentialConfigurationException(
+                AwsCredentialSources.AWS_STS_REGIONAL_ENDPOINTS,
+                "must be 'regional' or 'legacy', not '" + mode.get() + "'");
+      }
+    }
+    env.get(AwsCredentialSources.AWS_ENDPOINT_URL_STS)
+        .ifPresent(
+            url -> {
+              b.stsEndpoint = url;
+              b.stsEndpointSetting = AwsCredentialSources.AWS_ENDPOINT_URL_STS;
+            });
+    return b;
+  }
+
+  /** The role to assume, e.g. {@code arn:aws:iam::111122223333:role/app}. */
+  public IrsaSourceBuilder roleArn(String roleArn) {
+    this.roleArn = Objects.requireNonNull(roleArn, "roleArn");
+    this.roleArnSetting = "roleArn";
+    return this;
+  }
+
+  /** The projected token file, re-read at every issuance. */
+  public IrsaSourceBuilder webIdentityTokenFile(Path file) {
+    this.tokenFile = Objects.requireNonNull(file, "webIdentityTokenFile");
+    this.tokenFileSetting = "webIdentityTokenFile";
+    return this;
+  }
+
+  /**
+   * The role session name (2..64 of letters, digits, {@code _+=,.@-}); default {@code ephemera-}
+   * and the pod name, so CloudTrail shows which pod acted.
+   */
+  public IrsaSourceBuilder sessionName(String sessionName) {
+    this.sessionName = Objects.requireNonNull(sessionName, "sessionName");
+    this.sessionNameSetting = "sessionName";
+    return this;
+  }
+
+  /** {@code DurationSeconds}: whole seconds in 900..43200; default one hour. */
+  public IrsaSourceBuilder sessionDuration(Duration duration) {
+    this.sessionDuration = Objects.requireNonNull(duration, "sessionDuration");
+    return this;
+  }
+
+  /** The region whose STS endpoint is used, e.g. {@code us-west-2}. */
+  public IrsaSourceBuilder region(String region) {
+    this.region = Objects.requireNonNull(region, "region");
+    this.regionSetting = "region";
+    return this;
+  }
+
+  /** {@link #region(String)} from the SDK's type. */
+  public IrsaSourceBuilder region(Region region) {
+    return region(Objects.requireNonNull(region, "region").id());
+  }
+
+  /**
+   * Use the global {@code sts.amazonaws.com} for the regions that used it before regional endpoints
+   * ({@code AWS_STS_REGIONAL_ENDPOINTS=legacy}); default false (regional).
+   */
+  public IrsaSourceBuilder legacyGlobalEndpoint(boolean legacy) {
+    this.legacyGlobalEndpoint = legacy;
+    return this;
+  }
+
+  /** An explicit STS endpoint (a VPC endpoint, a FIPS endpoint, a test emulator). */
+  public IrsaSourceBuilder stsEndpoint(URI endpoint) {
+    this.stsEndpoint = Objects.requireNonNull(endpoint, "stsEndpoint").toString();
+    this.stsEndpointSetting = "stsEndpoint";
+    return this;
+  }
+
+  /**
+   * An STS client of your own (custom TLS, proxy, metrics). You keep owning it: closing the source
+   * does not close it, and region, endpoint and timeouts set here are not applied to it.
+   */
+  public IrsaSourceBuilder stsClient(StsClient client) {
+    this.stsClient = Objects.requireNonNull(client, "stsClient");
+    return this;
+  }
+
+  /** Allow a plain-HTTP STS endpoint that is not loopback. Default false: don't. */
+  public IrsaSourceBuilder allowInsecureHttp(boolean allow) {
+    this.allowInsecureHttp = allow;
+    return this;
+  }
+
+  /** Connect and read timeouts of the STS client built here; defaults 3 s and 10 s. */
+  public IrsaSourceBuilder stsTimeouts(Duration connect, Duration read) {
+    this.connectTimeout = positive(connect, "stsTimeouts(connect)");
+    this.readTimeout = positive(read, "stsTimeouts(read)");
+    return this;
+  }
+
+  /** Narrow every credential of this source to {@code policy}. */
+  public IrsaSourceBuilder sessionPolicy(SessionPolicy policy) {
+    this.sessionPolicy = Objects.requireNonNull(policy, "sessionPolicy");
+    return this;
+  }
+
+  /** Where the default session name is derived from; default the process environment. */
+  public IrsaSourceBuilder environment(Environment environment) {
+    this.environment = Objects.requireNonNull(environment, "environment");
+    return this;
+  }
+
+  /** The source's name in status and audit events; default {@code aws-irsa}. */
+  public IrsaSourceBuilder name(String name) {
+    engine.name(name);
+    return this;
+  }
+
+  /** When to refresh and how to retry; default {@link RefreshPolicy#defaults()}. */
+  public IrsaSourceBuilder refreshPolicy(RefreshPolicy policy) {
+    engine.policy(policy);
+    return this;
+  }
+
+  /** Clock, ticker and scheduler; default {@link Timebase#system()}. */
+  public IrsaSourceBuilder timebase(Timebase timebase) {
+    engine.timebase(timebase);
+    return this;
+  }
+
+  /** Adds an audit listener. */
+  public IrsaSourceBuilder auditListener(AuditListener listener) {
+    engine.listener(listener);
+    return this;
+  }
+
+  /** The host stamped on audit events; default {@link AuditHost#local()}. */
+  public IrsaSourceBuilder auditHost(AuditHost host) {
+    engine.host(host);
+    return this;
+  }
+
+  /** Whether building starts the first issuance at once; default true. */
+  public IrsaSourceBuilder prefetch(boolean prefetch) {
+    engine.prefetch(prefetch);
+    return this;
+  }
+
+  /**
+   * Builds the source, which owns the STS client it built (closing the source closes it).
+   *
+   * @throws CredentialConfigurationException naming the first bad setting
+   */
+  public CredentialSource<AwsSessionCredential> build() {
+    return buildFor(sessionPolicy);
+  }
+
+  /**
+   * A source narrowed to {@code scope} (null: the role's full permissions), otherwise like {@link
+   * #build()}. Use it as the factory of your own {@link ScopedCredentials}.
+   */
+  public CredentialSource<AwsSessionCredential> buildFor(@Nullable SessionPolicy scope) {
+    Checked c = check();
+    String name = "aws-irsa" + (scope == null ? "" : "[" + scope.digest() + "]");
+    if (stsClient != null) {
+      return engine.apply(CredentialSources.refreshing(c.issuer(stsClient, scope)), name).build();
+    }
+    StsClients.Owned owned = StsClients.build(c.region, c.endpoint, connectTimeout, readTimeout);
+    try {
+      return new OwningCredentialSource<>(
+          engine.apply(CredentialSources.refreshing(c.issuer(owned.sts(), scope)), name).build(),
+          owned);
+    } catch (RuntimeException e) {
+      owned.close();
+      throw e;
+    }
+  }
+
+  /**
+   * One refreshed source per session policy, created on first use and closed after 30 minutes
+   * unused: {@code scoped.get(SessionPolicy.s3ReadOnly("reports", ""))}.
+   */
+  public ScopedCredentials<SessionPolicy, AwsSessionCredential> buildScoped() {
+    check(); // fail now, not on first use
+    return ScopedCredentials.<SessionPolicy, AwsSessionCredential>builder(this::buildFor)
+        .timebase(engine.timebase())
+        .build();
+  }
+
+  /**
+   * The bare issuer (no refresh, no cache) with an STS client of its own, for composing your own
+   * engine. Closing that client is up to you: pass your own with {@link #stsClient(StsClient)}.
+   */
+  public CredentialIssuer<AwsSessionCredential> buildIssuer() {
+    Checked c = check();
+    StsClient client =
+        stsClient != null
+            ? stsClient
+            : StsClients.build(c.region, c.endpoint, connectTimeout, readTimeout).sts();
+    return c.issuer(client, sessionPolicy);
+  }
+
+  private final class Checked {
+    final Region region;
+    final URI endpoint;
+    final String roleArn;
+    final Path tokenFile;
+    final String sessionName;
+    final int durationSeconds;
+
+    Checked(
+        Region region,
+        URI endpoint,
+        String roleArn,
+        Path tokenFile,
+        String sessionName,
+        int durationSeconds) {
+      this.region = region;
+      this.endpoint = endpoint;
+      this.roleArn = roleArn;
+      this.tokenFile = tokenFile;
+      this.sessionName = sessionName;
+      this.durationSeconds = durationSeconds;
+    }
+
+    StsWebIdentityIssuer issuer(StsClient client, @Nullable SessionPolicy scope) {
+      return new StsWebIdentityIssuer(
+          client,
+          roleArn,
+          tokenFile,
+          tokenFileSetting,
+          sessionName,
+          durationSeconds,
+          scope,
+          engine.timebase().clock());
+    }
+  }
+
+  private Checked check() {
+    String arn = roleArn;
+    if (arn == null) {
+      throw new CredentialConfigurationException(roleArnSetting, "is required");
+    }
+    if (arn.length() < 20 || arn.length() > 2048 || !ROLE_ARN.matcher(arn).matches()) {
+      throw new CredentialConfigurationException(
+          roleArnSetting,
+          "must be an IAM role ARN like arn:aws:iam::111122223333:role/name, not '" + arn + "'");
+    }
+    Path file = tokenFile;
+    if (file == null) {
+      throw new CredentialConfigurationException(tokenFileSetting, "is required");
+    }
+    String session =
+        sessionName == null
+            ? SessionNames.derive(environment)
+            : SessionNames.check(sessionName, sessionNameSetting);
+    if (sessionDuration.getNano() != 0
+        || sessionDuration.compareTo(MIN_SESSION) < 0
+        || sessionDuration.compareTo(MAX_SESSION) > 0) {
+      throw new CredentialConfigurationException(
+          "sessionDuration",
+          "must be whole seconds from 900 (15 min) to 43200 (12 h), not " + sessionDuration);
+    }
+    Region r = Region.US_EAST_1;
+    URI endpoint = URI.create("https://sts.amazonaws.com");
+    if (stsClient == null) {
+      String reg = region;
+      if (reg == null) {
+        throw new CredentialConfigurationException(regionSetting, "is required");
+      }
+      if (!REGION.matcher(reg).matches()) {
+        throw new CredentialConfigurationException(
+            regionSetting, "is not an AWS region name like us-west-2: '" + reg + "'");
+      }
+      r = Region.of(reg);
+      endpoint =
+          stsEndpoint != null
+              ? Endpoints.check(
+                  stsEndpoint, stsEndpointSetting, Endpoints.PlainHttp.LOOPBACK, allowInsecureHttp)
+              : StsClients.endpointFor(r, legacyGlobalEndpoint);
+    }
+    return new Checked(r, endpoint, arn, file, session, (int) sessionDuration.getSeconds());
+  }
+
+  private static Duration positive(Duration d, String setting) {
+    Objects.requireNonNull(d, setting);
+    if (d.isNegative() || d.isZero()) {
+      throw new CredentialConfigurationException(setting, "must be positive, not " + d);
+    }
+    return d;
+  }
+
+  static Path path(String value, String setting) {
+    try {
+      return Path.of(value);
+    } catch (java.nio.file.InvalidPathException e) {
+      throw new CredentialConfigurationException(setting, "is not a valid path: " + value);
+    }
+  }
+}

@@ -1,0 +1,231 @@
+package dev.ephemera.aws.internal;
+
+import dev.ephemera.aws.AwsSessionCredential;
+import dev.ephemera.core.CredentialConfigurationException;
+import dev.ephemera.core.CredentialUnavailableException;
+import dev.ephemera.core.CredentialUnavailableException.Reason;
+import dev.ephemera.core.Secret;
+import dev.ephemera.core.spi.CredentialIssuer;
+import dev.ephemera.core.spi.ErrorText;
+import dev.ephemera.core.spi.IssuerInfo;
+import dev.ephemera.core.spi.ProjectedToken;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.DateTimeException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Objects;
+import org.jspecify.annotations.Nullable;
+import software.amazon.awssdk.protocols.jsoncore.JsonNode;
+import software.amazon.awssdk.protocols.jsoncore.JsonNodeParser;
+
+/**
+ * EKS Pod Identity: one {@code GET} to the node's agent per issuance, with the projected
+ * authorization token re-read from its file every time and sent raw (no {@code Bearer} prefix).
+ *
+ * <p>Uses one shared {@link HttpClient} without a proxy (the agent is link-local).
+ */
+public final class PodIdentityIssuer implements CredentialIssuer<AwsSessionCredential> {
+  /** The provider name in audit events. */
+  public static final String PROVIDER = "aws-pod-identity";
+
+  private static final int MAX_BODY = 64 * 1024;
+
+  private final URI endpoint;
+  private final Path tokenFile;
+  private final String tokenFileSetting;
+  private final Duration timeout;
+  private final Clock clock;
+  private volatile IssuerInfo info;
+
+  /** An issuer for an already checked endpoint. */
+  public PodIdentityIssuer(
+      URI endpoint, Path tokenFile, String tokenFileSetting, Duration timeout, Clock clock) {
+    this.endpoint = Objects.requireNonNull(endpoint, "endpoint");
+    this.tokenFile = Objects.requireNonNull(tokenFile, "tokenFile");
+    this.tokenFileSetting = Objects.requireNonNull(tokenFileSetting, "tokenFileSetting");
+    this.timeout = Objects.requireNonNull(timeout, "timeout");
+    this.clock = Objects.requireNonNull(clock, "clock");
+    String sub;
+    try {
+      sub = ProjectedToken.read(tokenFile, tokenFileSetting, clock).subject();
+    } catch (RuntimeException e) {
+      sub = "";
+    }
+    this.info = IssuerInfo.of(PROVIDER, sub, endpoint.toString());
+  }
+
+  @Override
+  public AwsSessionCredential issue() {
+    ProjectedToken token = ProjectedToken.read(tokenFile, tokenFileSetting, clock);
+    if (!token.subject().equals(info.principal())) {
+      info = info.withPrincipal(token.subject());
+    }
+    Secret jwt = token.token();
+    if (jwt.reveal().indexOf('\r') >= 0 || jwt.reveal().indexOf('\n') >= 0) {
+      throw new CredentialConfigurationException(
+          tokenFileSetting,
+          "holds a token with a line break inside; it cannot be sent as a header");
+    }
+    HttpRequest request =
+        HttpRequest.newBuilder(endpoint)
+            .GET()
+            .timeout(timeout)
+            .header("Authorization", jwt.reveal())
+            .header("Accept", "application/json")
+            .build();
+    HttpResponse<byte[]> response;
+    try {
+      response = SharedHttp.CLIENT.send(request, HttpResponse.BodyHandlers.ofByteArray());
+    } catch (HttpTimeoutException e) {
+      throw new CredentialUnavailableException(
+          Reason.TIMEOUT,
+          "the EKS Pod Identity agent at " + endpoint + " did not answer within " + timeout,
+          ErrorText.scrub(e));
+    } catch (IOException e) {
+      throw new CredentialUnavailableException(
+          Reason.UNAVAILABLE,
+          "cannot reach the EKS Pod Identity agent at " + endpoint + ": " + ErrorText.describe(e),
+          ErrorText.scrub(e));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new CredentialUnavailableException(
+          Reason.TIMEOUT, "interrupted while asking the EKS Pod Identity agent", null);
+    }
+    int status = response.statusCode();
+    byte[] raw = response.body();
+    String body = new String(raw, 0, Math.min(raw.length, MAX_BODY), StandardCharsets.UTF_8);
+    Map<String, java.util.List<String>> headers = response.headers().map();
+    if (status != 200) {
+      throw failure(status, body, headers, jwt);
+    }
+    return parse(body, jwt);
+  }
+
+  private CredentialUnavailableException failure(
+      int status, String body, Map<String, java.util.List<String>> headers, Secret jwt) {
+    String text = ErrorText.sanitize(body, jwt);
+    Reason reason;
+    Duration retryAfter = null;
+    if (status == 429) {
+      reason = Reason.THROTTLED;
+      retryAfter = retryAfter(headers);
+    } else if (status >= 500) {
+      reason = Reason.UNAVAILABLE;
+    } else if (body.contains("(ExpiredTokenException)")) {
+      reason = Reason.UNAVAILABLE; // the kubelet may have rotated it: re-read at the next attempt
+    } else {
+      reason = Reason.REJECTED; // 400 validation, 403 access denied, 404 no association
+    }
+    return new CredentialUnavailableException(
+        reason,
+        "the EKS Pod Identity agent at "
+            + endpoint
+            + " answered HTTP "
+            + status
+            + (text.isEmpty() ? "" : ": " + text),
+        retryAfter,
+        null);
+  }
+
+  private AwsSessionCredential parse(String body, Secret jwt) {
+    JsonNode root;
+    try {
+      root = JsonNodeParser.create().parse(body);
+    } catch (RuntimeException e) {
+      throw malformed("a body that is not JSON", null);
+    }
+    if (!root.isObject()) {
+      throw malformed("JSON that is not an object", null);
+    }
+    Map<String, JsonNode> fields = root.asObject();
+    String accessKeyId = text(fields, "AccessKeyId");
+    String secretKey = text(fields, "SecretAccessKey");
+    String sessionToken = text(fields, "Token");
+    String expiration = text(fields, "Expiration");
+    Instant expiresAt;
+    try {
+      expiresAt = PodIdentityExpirations.parse(expiration);
+    } catch (DateTimeException e) {
+      throw malformed(
+          "an Expiration that is not RFC 3339: '" + ErrorText.sanitize(expiration, jwt) + "'", e);
+    }
+    Instant now = clock.instant();
+    AwsSessionCredential.Builder b =
+        AwsSessionCredential.builder()
+            .accessKeyId(accessKeyId)
+            .secretAccessKey(Secret.of(secretKey))
+            .sessionToken(Secret.of(sessionToken))
+            .issuedAt(now.isBefore(expiresAt) ? now : expiresAt)
+            .expiresAt(expiresAt)
+            .providerName("Ephemera-PodIdentity");
+    JsonNode account = fields.get("AccountId");
+    if (account != null && account.isString() && !account.asString().isBlank()) {
+      b.accountId(account.asString());
+    }
+    return b.build();
+  }
+
+  private String text(Map<String, JsonNode> fields, String name) {
+    JsonNode n = fields.get(name);
+    if (n == null || !n.isString() || n.asString().isBlank()) {
+      throw malformed("no " + name, null);
+    }
+    return n.asString();
+  }
+
+  private CredentialUnavailableException malformed(String what, @Nullable Throwable cause) {
+    return new CredentialUnavailableException(
+        Reason.MALFORMED_RESPONSE,
+        "the EKS Pod Identity agent at " + endpoint + " answered 200 with " + what,
+        cause == null ? null : ErrorText.scrub(cause));
+  }
+
+  private static @Nullable Duration retryAfter(Map<String, java.util.List<String>> headers) {
+    for (Map.Entry<String, java.util.List<String>> h : headers.entrySet()) {
+      if (h.getKey() != null
+          && h.getKey().equalsIgnoreCase("Retry-After")
+          && !h.getValue().isEmpty()) {
+        try {
+          long seconds = Long.parseLong(h.getValue().get(0).strip());
+          return seconds >= 0 ? Duration.ofSeconds(seconds) : null;
+        } catch (NumberFormatException e) {
+          return null;
+        }
+      }
+    }
+    return null;
+  }
+
+  /**
+   * One client for every Pod Identity source in the JVM: one daemon selector thread in all, not one
+   * per source. No proxy (the agent is link-local), no redirects, and unlike {@code
+   * HttpURLConnection} no silent second attempt after a reset: the engine decides on retries.
+   */
+  private static final class SharedHttp {
+    static final HttpClient CLIENT =
+        HttpClient.newBuilder()
+            .proxy(HttpClient.Builder.NO_PROXY)
+            .followRedirects(HttpClient.Redirect.NEVER)
+            .version(HttpClient.Version.HTTP_1_1)
+            .build();
+  }
+
+  @Override
+  public IssuerInfo describe() {
+    return info;
+  }
+
+  @Override
+  public String toString() {
+    return "PodIdentityIssuer[endpoint=" + endpoint + ", tokenFile=" + tokenFile + "]";
+  }
+}

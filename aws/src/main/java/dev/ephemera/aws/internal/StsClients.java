@@ -1,0 +1,72 @@
+package dev.ephemera.aws.internal;
+
+import java.net.URI;
+import java.time.Duration;
+import software.amazon.awssdk.auth.credentials.AnonymousCredentialsProvider;
+import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
+import software.amazon.awssdk.http.SdkHttpClient;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.profiles.ProfileFile;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.sts.StsClient;
+import software.amazon.awssdk.services.sts.endpoints.StsEndpointParams;
+import software.amazon.awssdk.services.sts.endpoints.StsEndpointProvider;
+
+/**
+ * Builds the SDK's STS client for IRSA: explicit region and endpoint, no credentials (the call is
+ * unsigned), no SDK retries (the refresh engine retries, with backoff, once for every backend), no
+ * profile file read from disk, and the JDK's {@code HttpURLConnection} underneath.
+ */
+public final class StsClients {
+  private StsClients() {}
+
+  /** An STS client and the HTTP client it runs on; close both with {@link #close()}. */
+  public record Owned(StsClient sts, SdkHttpClient http) implements AutoCloseable {
+    @Override
+    public void close() {
+      try {
+        sts.close();
+      } finally {
+        http.close();
+      }
+    }
+  }
+
+  /**
+   * The STS endpoint the SDK itself would pick for {@code region}: regional, or with {@code
+   * legacyGlobal} the global {@code sts.amazonaws.com} for the regions that used it.
+   */
+  public static URI endpointFor(Region region, boolean legacyGlobal) {
+    StsEndpointParams params =
+        StsEndpointParams.builder()
+            .region(region)
+            .useGlobalEndpoint(legacyGlobal)
+            .useFips(false)
+            .useDualStack(false)
+            .build();
+    return StsEndpointProvider.defaultProvider().resolveEndpoint(params).join().url();
+  }
+
+  /** A client for {@code endpoint}, which the caller has checked. */
+  public static Owned build(
+      Region region, URI endpoint, Duration connectTimeout, Duration readTimeout) {
+    SdkHttpClient http =
+        UrlConnectionHttpClient.builder()
+            .connectionTimeout(connectTimeout)
+            .socketTimeout(readTimeout)
+            .build();
+    StsClient sts =
+        StsClient.builder()
+            .region(region)
+            .endpointOverride(endpoint)
+            .credentialsProvider(AnonymousCredentialsProvider.create())
+            .httpClient(http)
+            .overrideConfiguration(
+                o ->
+                    o.retryStrategy(AwsRetryStrategy.doNotRetry())
+                        .defaultProfileFile(ProfileFile.aggregator().build())
+                        .defaultProfileName("default"))
+            .build();
+    return new Owned(sts, http);
+  }
+}

@@ -1,0 +1,161 @@
+package dev.ephemera.aws.internal;
+
+import dev.ephemera.core.CredentialUnavailableException;
+import dev.ephemera.core.CredentialUnavailableException.Reason;
+import dev.ephemera.core.Secret;
+import dev.ephemera.core.spi.ErrorText;
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.net.SocketTimeoutException;
+import java.util.Locale;
+import javax.xml.stream.XMLStreamException;
+import software.amazon.awssdk.awscore.exception.AwsErrorDetails;
+import software.amazon.awssdk.awscore.exception.AwsServiceException;
+import software.amazon.awssdk.core.exception.ApiCallAttemptTimeoutException;
+import software.amazon.awssdk.core.exception.ApiCallTimeoutException;
+import software.amazon.awssdk.core.exception.SdkClientException;
+import software.amazon.awssdk.core.exception.SdkException;
+
+/**
+ * Maps what the SDK's STS client throws to a {@link CredentialUnavailableException} with the reason
+ * PROTOCOLS.md gives each STS error code. Messages carry the code, STS's sanitized message and the
+ * request id; never the web identity token.
+ */
+public final class StsFailures {
+  private StsFailures() {}
+
+  /** The reason for an STS error code, or for an HTTP status when the code is unknown. */
+  public static Reason reasonFor(String code, int status) {
+    return switch (code) {
+      // The token did not validate; re-read at the next attempt (the engine's terminal backoff).
+      case "InvalidIdentityToken",
+          "IDPRejectedClaim",
+          "AccessDenied",
+          "AccessDeniedException",
+          "RegionDisabledException",
+          "InvalidClientTokenId" ->
+          Reason.REJECTED;
+      // STS saw an expired token: the kubelet may have rotated the file; the next attempt
+      // re-reads it, so this is worth a prompt retry.
+      case "ExpiredTokenException",
+          "IDPCommunicationError",
+          "InternalFailure",
+          "ServiceUnavailable",
+          "InternalError" ->
+          Reason.UNAVAILABLE;
+      case "Throttling",
+          "ThrottlingException",
+          "RequestThrottled",
+          "RequestThrottledException",
+          "TooManyRequestsException",
+          "RequestLimitExceeded" ->
+          Reason.THROTTLED;
+      case "MalformedPolicyDocument",
+          "PackedPolicyTooLarge",
+          "ValidationError",
+          "InvalidParameterValue",
+          "MissingParameter",
+          "InvalidAction" ->
+          Reason.CONFIGURATION;
+      default -> byStatus(status);
+    };
+  }
+
+  private static Reason byStatus(int status) {
+    if (status == 429) {
+      return Reason.THROTTLED;
+    }
+    if (status == 401 || status == 403) {
+      return Reason.REJECTED;
+    }
+    if (status >= 400 && status < 500) {
+      return Reason.REJECTED;
+    }
+    return Reason.UNAVAILABLE; // 5xx and anything unexpected
+  }
+
+  /**
+   * Maps an SDK failure.
+   *
+   * @param roleArn for the message
+   * @param sent the web identity token sent, scrubbed from any text kept
+   */
+  public static CredentialUnavailableException map(SdkException e, String roleArn, Secret sent) {
+    if (e instanceof AwsServiceException service) {
+      AwsErrorDetails details = service.awsErrorDetails();
+      String code = details == null || details.errorCode() == null ? "" : details.errorCode();
+      String message = ErrorText.sanitize(details == null ? null : details.errorMessage(), sent);
+      int status = service.statusCode();
+      Reason reason = reasonFor(code, status);
+      return new CredentialUnavailableException(
+          reason,
+          "STS AssumeRoleWithWebIdentity for "
+              + roleArn
+              + " failed: HTTP "
+              + status
+              + (code.isEmpty() ? "" : " " + code)
+              + (message.isEmpty() ? "" : ": " + message)
+              + (service.requestId() == null ? "" : " (request id " + service.requestId() + ")")
+              + hint(code),
+          null,
+          ErrorText.scrub(e));
+    }
+    Reason reason = clientReason(e);
+    return new CredentialUnavailableException(
+        reason,
+        "STS AssumeRoleWithWebIdentity for "
+            + roleArn
+            + (switch (reason) {
+              case TIMEOUT -> " timed out: ";
+              case MALFORMED_RESPONSE -> " got a response that is not STS XML: ";
+              default -> " could not reach STS: ";
+            })
+            + ErrorText.sanitize(rootMessage(e), sent),
+        null,
+        ErrorText.scrub(e));
+  }
+
+  private static String hint(String code) {
+    return switch (code) {
+      case "ExpiredTokenException" -> "; the projected token file is re-read at the next attempt";
+      case "AccessDenied" ->
+          "; check the role's trust policy allows this service account's sub and audience";
+      case "RegionDisabledException" -> "; activate STS in this region or use another region";
+      default -> "";
+    };
+  }
+
+  private static Reason clientReason(SdkException e) {
+    if (e instanceof ApiCallTimeoutException || e instanceof ApiCallAttemptTimeoutException) {
+      return Reason.TIMEOUT;
+    }
+    for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      if (t instanceof SocketTimeoutException || t instanceof InterruptedIOException) {
+        return Reason.TIMEOUT;
+      }
+      if (t instanceof XMLStreamException) {
+        return Reason.MALFORMED_RESPONSE;
+      }
+      if (t instanceof IOException) {
+        return Reason.UNAVAILABLE;
+      }
+    }
+    String m = e.getMessage() == null ? "" : e.getMessage().toLowerCase(Locale.ROOT);
+    if (e instanceof SdkClientException && (m.contains("parse") || m.contains("unmarshall"))) {
+      return Reason.MALFORMED_RESPONSE;
+    }
+    return Reason.UNAVAILABLE;
+  }
+
+  private static String rootMessage(Throwable e) {
+    Throwable root = e;
+    while (root.getCause() != null && root.getCause() != root) {
+      root = root.getCause();
+    }
+    String m = root.getMessage();
+    String top = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+    return root == e || m == null
+        ? top
+        : top + " (" + root.getClass().getSimpleName() + ": " + m + ")";
+  }
+}

@@ -1,0 +1,39 @@
+/**
+ * AWS credentials from Kubernetes workload identity, for every AWS SDK for Java v2 client.
+ *
+ * <p>{@link dev.ephemera.aws.AwsCredentialSources} builds a {@link
+ * dev.ephemera.core.CredentialSource} of {@link dev.ephemera.aws.AwsSessionCredential}s from IRSA
+ * (STS {@code AssumeRoleWithWebIdentity} with the projected token) or EKS Pod Identity (the node
+ * agent), and {@link dev.ephemera.aws.EphemeraAwsCredentialsProvider} hands it to SDK clients.
+ *
+ * <p>Design choices:
+ *
+ * <ul>
+ *   <li>A backend is an issuer and an adapter. Refresh timing, retries with backoff, caching and
+ *       audit belong to the core engine; the STS client is therefore built with SDK retries off, so
+ *       a failure is retried once, by the engine, on its schedule.
+ *   <li>STS goes through the SDK's own {@code StsClient} (its XML parsing and error model), on the
+ *       JDK's {@code HttpURLConnection}: no netty, no connection-pool threads. Region and endpoint
+ *       are always explicit, and no profile file is read: the SDK never looks around.
+ *   <li>The projected token file is read and checked at every issuance (the kubelet rotates it): a
+ *       missing, empty, garbled or expired file fails fast with a configuration error naming the
+ *       variable, instead of a useless STS round trip.
+ *   <li>STS error codes are classified as PROTOCOLS.md says: {@code InvalidIdentityToken}, {@code
+ *       IDPRejectedClaim}, {@code AccessDenied}, {@code RegionDisabledException} are rejections;
+ *       {@code MalformedPolicyDocument}, {@code PackedPolicyTooLarge}, {@code ValidationError} are
+ *       configuration errors; {@code ExpiredTokenException} (the file is re-read next time), {@code
+ *       IDPCommunicationError} and 5xx are transient; {@code Throttling} is throttling.
+ *   <li>The SDK credential object is built once per credential, in {@link
+ *       dev.ephemera.aws.AwsSessionCredential}'s constructor: the adapter allocates nothing per
+ *       request and takes no lock.
+ *   <li>Plain HTTP goes only to loopback (STS) or loopback and the link-local agent (Pod Identity),
+ *       unless the builder's {@code allowInsecureHttp(true)} says otherwise.
+ *   <li>Scoping is a {@link dev.ephemera.aws.SessionPolicy} (inline policy and/or managed policy
+ *       ARNs); its digest is the audit scope. {@code IrsaSourceBuilder.buildScoped()} keeps one
+ *       refreshed source per policy.
+ * </ul>
+ */
+@NullMarked
+package dev.ephemera.aws;
+
+import org.jspecify.annotations.NullMarked;

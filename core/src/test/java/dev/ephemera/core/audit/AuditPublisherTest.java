@@ -1,0 +1,488 @@
+package dev.ephemera.core.audit;
+
+import static java.util.concurrent.TimeUnit.SECONDS;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.LongFunction;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class AuditPublisherTest {
+
+  private static final Instant TIME = Instant.parse("2030-01-01T00:00:00Z");
+  private static final AuditHost HOST = new AuditHost("h", "", "", 1);
+  private static final Executor DIRECT = Runnable::run;
+
+  private ExecutorService single;
+  private final List<Long> reportedLosses = new CopyOnWriteArrayList<>();
+  private final LongFunction<AuditEvent> dropReport =
+      lost -> {
+        reportedLosses.add(lost);
+        return AuditEvent.builder(AuditEventType.ANOMALY, AuditOutcome.FAILURE)
+            .id("drop-report-" + lost)
+            .time(TIME)
+            .host(HOST)
+            .attribute("dropped", Long.toString(lost))
+            .build();
+      };
+
+  @BeforeEach
+  void setUp() {
+    single = Executors.newSingleThreadExecutor();
+  }
+
+  @AfterEach
+  void tearDown() throws InterruptedException {
+    single.shutdownNow();
+    assertThat(single.awaitTermination(5, SECONDS)).isTrue();
+  }
+
+  private static AuditEvent event(String id) {
+    return AuditEvent.builder(AuditEventType.ISSUED, AuditOutcome.SUCCESS)
+        .id(id)
+        .time(TIME)
+        .host(HOST)
+        .build();
+  }
+
+  /** Records event ids, counting down once per event. */
+  static final class Recorder implements AuditListener {
+    final List<String> ids = new CopyOnWriteArrayList<>();
+    final List<Thread> threads = new CopyOnWriteArrayList<>();
+    private final CountDownLatch latch;
+
+    Recorder(int expected) {
+      latch = new CountDownLatch(expected);
+    }
+
+    @Override
+    public void onEvent(AuditEvent event) {
+      ids.add(event.id());
+      threads.add(Thread.currentThread());
+      latch.countDown();
+    }
+
+    void await() throws InterruptedException {
+      assertThat(latch.await(5, SECONDS)).as("events delivered in time").isTrue();
+    }
+  }
+
+  private static List<String> ids(String prefix, int n) {
+    List<String> ids = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      ids.add(prefix + i);
+    }
+    return ids;
+  }
+
+  // ---- no listeners ----
+
+  @Test
+  void withoutListeners_publishIsANoOp() {
+    AtomicInteger executions = new AtomicInteger();
+    Executor counting =
+        r -> {
+          executions.incrementAndGet();
+          r.run();
+        };
+    AuditPublisher dispatcher = new AuditPublisher(List.of(), counting, 1, dropReport);
+
+    for (int i = 0; i < 10; i++) {
+      dispatcher.publish(event("e" + i));
+    }
+
+    assertThat(dispatcher.active()).isFalse();
+    assertThat(executions).hasValue(0);
+    assertThat(dispatcher.dropped()).isZero();
+    assertThat(reportedLosses).isEmpty();
+  }
+
+  @Test
+  void withAListener_isActive() {
+    assertThat(new AuditPublisher(List.of(e -> {}), DIRECT, 1, dropReport).active()).isTrue();
+  }
+
+  @Test
+  void listenersList_isCopied() {
+    List<AuditListener> listeners = new ArrayList<>();
+    AuditPublisher dispatcher = new AuditPublisher(listeners, DIRECT, 10, dropReport);
+    Recorder late = new Recorder(1);
+
+    listeners.add(late);
+    dispatcher.publish(event("a"));
+
+    assertThat(dispatcher.active()).isFalse();
+    assertThat(late.ids).isEmpty();
+  }
+
+  // ---- order ----
+
+  @Test
+  void directExecutor_deliversInOrderOnTheCallersThread() {
+    Recorder recorder = new Recorder(3);
+    AuditPublisher dispatcher = new AuditPublisher(List.of(recorder), DIRECT, 10, dropReport);
+
+    dispatcher.publish(event("a"));
+    dispatcher.publish(event("b"));
+    dispatcher.publish(event("c"));
+
+    assertThat(recorder.ids).containsExactly("a", "b", "c");
+    assertThat(recorder.threads).containsOnly(Thread.currentThread());
+  }
+
+  @Test
+  void singleThreadExecutor_deliversInOrderOffTheCallersThread() throws Exception {
+    int n = 500;
+    Recorder recorder = new Recorder(n);
+    AuditPublisher dispatcher = new AuditPublisher(List.of(recorder), single, n, dropReport);
+
+    for (String id : ids("e", n)) {
+      dispatcher.publish(event(id));
+    }
+
+    recorder.await();
+    assertThat(recorder.ids).containsExactlyElementsOf(ids("e", n));
+    assertThat(recorder.threads).doesNotContain(Thread.currentThread());
+    assertThat(dispatcher.dropped()).isZero();
+  }
+
+  @Test
+  void everyListenerSeesEveryEventInOrder() throws Exception {
+    Recorder first = new Recorder(50);
+    Recorder second = new Recorder(50);
+    AuditPublisher dispatcher = new AuditPublisher(List.of(first, second), single, 100, dropReport);
+
+    for (String id : ids("e", 50)) {
+      dispatcher.publish(event(id));
+    }
+
+    first.await();
+    second.await();
+    assertThat(first.ids).containsExactlyElementsOf(ids("e", 50));
+    assertThat(second.ids).containsExactlyElementsOf(ids("e", 50));
+  }
+
+  @Test
+  void concurrentPublishers_eachKeepTheirOwnOrderAndNothingIsLost() throws Exception {
+    int publishers = 4;
+    int perPublisher = 200;
+    Recorder recorder = new Recorder(publishers * perPublisher);
+    AuditPublisher dispatcher =
+        new AuditPublisher(List.of(recorder), single, publishers * perPublisher, dropReport);
+    ExecutorService pool = Executors.newFixedThreadPool(publishers);
+    CountDownLatch start = new CountDownLatch(1);
+    try {
+      List<Future<?>> futures = new ArrayList<>();
+      for (int p = 0; p < publishers; p++) {
+        String prefix = "p" + p + "-";
+        futures.add(
+            pool.submit(
+                () -> {
+                  start.await();
+                  for (String id : ids(prefix, perPublisher)) {
+                    dispatcher.publish(event(id));
+                  }
+                  return null;
+                }));
+      }
+      start.countDown();
+      for (Future<?> f : futures) {
+        f.get(5, SECONDS);
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+
+    recorder.await();
+    assertThat(recorder.ids).hasSize(publishers * perPublisher);
+    for (int p = 0; p < publishers; p++) {
+      String prefix = "p" + p + "-";
+      assertThat(recorder.ids.stream().filter(id -> id.startsWith(prefix)))
+          .containsExactlyElementsOf(ids(prefix, perPublisher));
+    }
+    assertThat(dispatcher.dropped()).isZero();
+  }
+
+  @Test
+  void aListenerThatPublishes_isNotReenteredAndOrderHolds() {
+    AtomicInteger depth = new AtomicInteger();
+    AtomicInteger maxDepth = new AtomicInteger();
+    List<String> seen = new ArrayList<>();
+    AuditPublisher[] holder = new AuditPublisher[1];
+    AuditListener listener =
+        e -> {
+          maxDepth.accumulateAndGet(depth.incrementAndGet(), Math::max);
+          seen.add(e.id());
+          if (e.id().equals("a")) {
+            holder[0].publish(event("a-follow-up"));
+          }
+          depth.decrementAndGet();
+        };
+    holder[0] = new AuditPublisher(List.of(listener), DIRECT, 10, dropReport);
+
+    holder[0].publish(event("a"));
+    holder[0].publish(event("b"));
+
+    assertThat(seen).containsExactly("a", "a-follow-up", "b");
+    assertThat(maxDepth).hasValue(1);
+  }
+
+  // ---- isolation ----
+
+  @Test
+  void throwingListener_isIsolatedAndCounted_directExecutor() {
+    Recorder recorder = new Recorder(3);
+    AuditListener thrower =
+        e -> {
+          throw new IllegalStateException("listener broke");
+        };
+    AuditPublisher dispatcher =
+        new AuditPublisher(List.of(thrower, recorder), DIRECT, 10, dropReport);
+
+    assertThatCode(
+            () -> {
+              dispatcher.publish(event("a"));
+              dispatcher.publish(event("b"));
+              dispatcher.publish(event("c"));
+            })
+        .doesNotThrowAnyException();
+
+    assertThat(recorder.ids).containsExactly("a", "b", "c");
+    assertThat(dispatcher.listenerFailures()).isEqualTo(3);
+  }
+
+  @Test
+  void throwingListener_isIsolatedAndCounted_singleThreadExecutor() throws Exception {
+    Recorder recorder = new Recorder(20);
+    AuditListener sometimesThrows =
+        e -> {
+          if (Integer.parseInt(e.id().substring(1)) % 2 == 0) {
+            throw new IllegalArgumentException("even");
+          }
+        };
+    AuditPublisher dispatcher =
+        new AuditPublisher(List.of(sometimesThrows, recorder), single, 100, dropReport);
+
+    for (String id : ids("e", 20)) {
+      dispatcher.publish(event(id));
+    }
+
+    recorder.await();
+    assertThat(recorder.ids).containsExactlyElementsOf(ids("e", 20));
+    assertThat(dispatcher.listenerFailures()).isEqualTo(10);
+  }
+
+  @Test
+  void listenerThrowingAnError_isIsolatedToo() {
+    Recorder recorder = new Recorder(1);
+    AuditListener assertionFailure =
+        e -> {
+          throw new AssertionError("not a VirtualMachineError");
+        };
+    AuditPublisher dispatcher =
+        new AuditPublisher(List.of(assertionFailure, recorder), DIRECT, 10, dropReport);
+
+    assertThatCode(() -> dispatcher.publish(event("a"))).doesNotThrowAnyException();
+
+    assertThat(recorder.ids).containsExactly("a");
+    assertThat(dispatcher.listenerFailures()).isEqualTo(1);
+  }
+
+  @Test
+  void throwingListener_doesNotStopLaterDeliveries() throws Exception {
+    Recorder recorder = new Recorder(2);
+    AtomicInteger calls = new AtomicInteger();
+    AuditListener throwsOnce =
+        e -> {
+          if (calls.incrementAndGet() == 1) {
+            throw new RuntimeException("first");
+          }
+        };
+    AuditPublisher dispatcher =
+        new AuditPublisher(List.of(throwsOnce, recorder), single, 10, dropReport);
+
+    dispatcher.publish(event("a"));
+    dispatcher.publish(event("b"));
+
+    recorder.await();
+    assertThat(calls).hasValue(2);
+    assertThat(dispatcher.listenerFailures()).isEqualTo(1);
+  }
+
+  // ---- capacity and drops ----
+
+  @Test
+  void fullQueue_dropsAreCountedAndReportedOnceAfterTheQueueDrains() throws Exception {
+    int capacity = 2;
+    CountDownLatch entered = new CountDownLatch(1);
+    CompletableFuture<Void> release = new CompletableFuture<>();
+    List<String> seen = new CopyOnWriteArrayList<>();
+    CompletableFuture<Void> reportDelivered = new CompletableFuture<>();
+    CompletableFuture<Void> afterDelivered = new CompletableFuture<>();
+    AuditListener blocking =
+        e -> {
+          seen.add(e.id());
+          if (e.id().equals("e0")) {
+            entered.countDown();
+            release.join();
+          }
+          if (e.type() == AuditEventType.ANOMALY) {
+            reportDelivered.complete(null);
+          }
+          if (e.id().equals("after")) {
+            afterDelivered.complete(null);
+          }
+        };
+    AuditPublisher dispatcher = new AuditPublisher(List.of(blocking), single, capacity, dropReport);
+
+    dispatcher.publish(event("e0"));
+    assertThat(entered.await(5, SECONDS)).isTrue();
+    for (int i = 1; i <= 5; i++) {
+      dispatcher.publish(event("e" + i));
+    }
+
+    assertThat(dispatcher.dropped()).isEqualTo(3);
+    assertThat(reportedLosses).isEmpty();
+
+    release.complete(null);
+    reportDelivered.get(5, SECONDS);
+    dispatcher.publish(event("after"));
+    afterDelivered.get(5, SECONDS);
+
+    assertThat(seen).containsExactly("e0", "e1", "e2", "drop-report-3", "after");
+    assertThat(reportedLosses).containsExactly(3L);
+    assertThat(dispatcher.dropped()).isEqualTo(3);
+  }
+
+  @Test
+  void dropReport_carriesAnAnomalyToEveryListener() throws Exception {
+    CountDownLatch entered = new CountDownLatch(1);
+    CompletableFuture<Void> release = new CompletableFuture<>();
+    List<AuditEvent> first = new CopyOnWriteArrayList<>();
+    Recorder second = new Recorder(3);
+    AuditListener blocking =
+        e -> {
+          first.add(e);
+          if (e.id().equals("e0")) {
+            entered.countDown();
+            release.join();
+          }
+        };
+    AuditPublisher dispatcher =
+        new AuditPublisher(List.of(blocking, second), single, 1, dropReport);
+
+    dispatcher.publish(event("e0"));
+    assertThat(entered.await(5, SECONDS)).isTrue();
+    dispatcher.publish(event("e1"));
+    dispatcher.publish(event("e2"));
+    release.complete(null);
+
+    second.await();
+    assertThat(second.ids).containsExactly("e0", "e1", "drop-report-1");
+    AuditEvent report = first.get(2);
+    assertThat(report.type()).isEqualTo(AuditEventType.ANOMALY);
+    assertThat(report.attributes()).containsEntry("dropped", "1");
+  }
+
+  @Test
+  void directExecutor_dropsWhatAReentrantListenerPublishesBeyondCapacity() {
+    List<String> seen = new ArrayList<>();
+    AuditPublisher[] holder = new AuditPublisher[1];
+    AuditListener listener =
+        e -> {
+          seen.add(e.id());
+          if (e.id().equals("e0")) {
+            holder[0].publish(event("e1"));
+            holder[0].publish(event("e2"));
+            holder[0].publish(event("e3"));
+          }
+        };
+    holder[0] = new AuditPublisher(List.of(listener), DIRECT, 1, dropReport);
+
+    holder[0].publish(event("e0"));
+
+    assertThat(seen).containsExactly("e0", "e1", "drop-report-2");
+    assertThat(holder[0].dropped()).isEqualTo(2);
+    assertThat(reportedLosses).containsExactly(2L);
+  }
+
+  @Test
+  void noDrops_noReport() throws Exception {
+    Recorder recorder = new Recorder(10);
+    AuditPublisher dispatcher = new AuditPublisher(List.of(recorder), single, 10, dropReport);
+
+    for (String id : ids("e", 10)) {
+      dispatcher.publish(event(id));
+    }
+    recorder.await();
+
+    CompletableFuture<Void> barrier = new CompletableFuture<>();
+    single.execute(() -> barrier.complete(null));
+    barrier.get(5, SECONDS);
+    assertThat(reportedLosses).isEmpty();
+    assertThat(recorder.ids).doesNotContain("drop-report-0");
+  }
+
+  // ---- rejected execution ----
+
+  @Test
+  void publish_neverThrowsWhenTheExecutorRejects_andDeliversOnceItAccepts() {
+    AtomicInteger attempts = new AtomicInteger();
+    Executor rejectsFirst =
+        r -> {
+          if (attempts.incrementAndGet() == 1) {
+            throw new RejectedExecutionException("shutting down");
+          }
+          r.run();
+        };
+    Recorder recorder = new Recorder(2);
+    AuditPublisher dispatcher = new AuditPublisher(List.of(recorder), rejectsFirst, 10, dropReport);
+
+    assertThatCode(() -> dispatcher.publish(event("a"))).doesNotThrowAnyException();
+    assertThat(recorder.ids).isEmpty();
+
+    dispatcher.publish(event("b"));
+
+    assertThat(recorder.ids).containsExactly("a", "b");
+  }
+
+  @Test
+  void publish_onAShutDownExecutor_neverThrowsAndBoundsTheQueue() {
+    ExecutorService dead = Executors.newSingleThreadExecutor();
+    dead.shutdown();
+    AuditPublisher dispatcher = new AuditPublisher(List.of(e -> {}), dead, 3, dropReport);
+
+    assertThatCode(
+            () -> {
+              for (int i = 0; i < 10; i++) {
+                dispatcher.publish(event("e" + i));
+              }
+            })
+        .doesNotThrowAnyException();
+    assertThat(dispatcher.dropped()).isEqualTo(7);
+  }
+
+  @Test
+  void counters_startAtZero() {
+    AuditPublisher dispatcher =
+        new AuditPublisher(Collections.singletonList(e -> {}), DIRECT, 1, dropReport);
+
+    assertThat(dispatcher.dropped()).isZero();
+    assertThat(dispatcher.listenerFailures()).isZero();
+  }
+}

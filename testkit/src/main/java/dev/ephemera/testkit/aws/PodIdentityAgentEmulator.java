@@ -1,0 +1,311 @@
+package dev.ephemera.testkit.aws;
+
+import dev.ephemera.testkit.emulator.EmulatedProtocol;
+import dev.ephemera.testkit.emulator.EmulatedRequest;
+import dev.ephemera.testkit.emulator.EmulatedResponse;
+import dev.ephemera.testkit.emulator.Emulator;
+import dev.ephemera.testkit.emulator.FaultPlan;
+import dev.ephemera.testkit.emulator.Journal;
+import dev.ephemera.testkit.oidc.OidcIssuer;
+import dev.ephemera.testkit.oidc.TokenRejectedException;
+import dev.ephemera.testkit.oidc.VerifiedToken;
+import java.net.URI;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeFormatterBuilder;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Pattern;
+
+/**
+ * The EKS Pod Identity agent on loopback, as PROTOCOLS.md §1.2 describes it: {@code GET
+ * /v1/credentials} with the raw projected token as {@code Authorization} (no {@code Bearer}),
+ * verified against an {@link OidcIssuer} with audience {@code pods.eks.amazonaws.com}; an
+ * association table of which {@code sub} gets which role; JSON credentials whose {@code Expiration}
+ * is RFC 3339 with nanoseconds (Go's {@code RFC3339Nano}); plain-text errors with EKS Auth's {@code
+ * [request-id]: (Code): message, fault: client} shape.
+ */
+public final class PodIdentityAgentEmulator implements AutoCloseable {
+  /** The audience Pod Identity tokens carry. */
+  public static final String AUDIENCE = "pods.eks.amazonaws.com";
+
+  /** The credentials path. */
+  public static final String PATH = "/v1/credentials";
+
+  private static final Pattern ROLE_ARN = Pattern.compile("arn:aws[a-z-]*:iam::(\\d{12}):role/.+");
+  private static final DateTimeFormatter RFC3339_NANO =
+      new DateTimeFormatterBuilder()
+          .appendPattern("uuuu-MM-dd'T'HH:mm:ss")
+          .optionalStart()
+          .appendFraction(java.time.temporal.ChronoField.NANO_OF_SECOND, 0, 9, true)
+          .optionalEnd()
+          .appendLiteral('Z')
+          .toFormatter()
+          .withZone(ZoneOffset.UTC);
+
+  private final OidcIssuer oidc;
+  private final Clock clock;
+  private final Duration lifetime;
+  private final Map<String, String> associations;
+  private final boolean requireAgentHost;
+  private final Map<String, IssuedAwsCredentials> issued = new ConcurrentHashMap<>();
+  private final List<String> issuedOrder =
+      java.util.Collections.synchronizedList(new ArrayList<>());
+  private final Emulator emulator;
+
+  private PodIdentityAgentEmulator(Builder b) {
+    this.oidc = b.oidc;
+    this.clock = b.clock;
+    this.lifetime = b.lifetime;
+    this.associations = Map.copyOf(b.associations);
+    this.requireAgentHost = b.requireAgentHost;
+    this.emulator = Emulator.builder("eks-pod-identity", new Protocol()).clock(clock).start();
+  }
+
+  /** A builder for an agent that trusts tokens from {@code oidc}. */
+  public static Builder builder(OidcIssuer oidc) {
+    return new Builder(oidc);
+  }
+
+  /**
+   * What {@code AWS_CONTAINER_CREDENTIALS_FULL_URI} should say: {@code
+   * http://127.0.0.1:PORT/v1/credentials}.
+   */
+  public URI fullUri() {
+    return URI.create(emulator.baseUrl() + PATH);
+  }
+
+  /** The underlying emulator. */
+  public Emulator emulator() {
+    return emulator;
+  }
+
+  /** Faults to inject. */
+  public FaultPlan faults() {
+    return emulator.faults();
+  }
+
+  /** Every request received. */
+  public Journal journal() {
+    return emulator.journal();
+  }
+
+  /** How many credential requests arrived. */
+  public int calls() {
+    return emulator.journal().count("GET", PATH);
+  }
+
+  /** The credentials issued under {@code accessKeyId}, if this agent issued them. */
+  public Optional<IssuedAwsCredentials> issued(String accessKeyId) {
+    return Optional.ofNullable(issued.get(accessKeyId));
+  }
+
+  /** Every credential issued, oldest first. */
+  public List<IssuedAwsCredentials> issued() {
+    synchronized (issuedOrder) {
+      return issuedOrder.stream().map(issued::get).toList();
+    }
+  }
+
+  /** The secret key of {@code accessKeyId} if issued here and not expired on the agent's clock. */
+  public Optional<String> secretKeyIfValid(String accessKeyId) {
+    IssuedAwsCredentials c = issued.get(accessKeyId);
+    return c != null && c.validAt(clock.instant())
+        ? Optional.of(c.secretAccessKey())
+        : Optional.empty();
+  }
+
+  @Override
+  public void close() {
+    emulator.close();
+  }
+
+  private final class Protocol implements EmulatedProtocol {
+    @Override
+    public EmulatedResponse handle(EmulatedRequest request) {
+      return respond(request, false);
+    }
+
+    @Override
+    public EmulatedResponse error(int status, EmulatedRequest request) {
+      return eksAuthError(
+          status,
+          status >= 500 ? "InternalServerException" : "InvalidRequestException",
+          status >= 500 ? "internal error" : "request failed",
+          status >= 500 ? "server" : "client");
+    }
+
+    @Override
+    public EmulatedResponse throttled(Duration retryAfter, EmulatedRequest request) {
+      return eksAuthError(429, "ThrottlingException", "Rate exceeded", "client")
+          .withHeader("Retry-After", Long.toString(Math.max(0, retryAfter.toSeconds())));
+    }
+
+    @Override
+    public EmulatedResponse expiredCredential(EmulatedRequest request) {
+      return respond(request, true);
+    }
+  }
+
+  private EmulatedResponse respond(EmulatedRequest request, boolean alreadyExpired) {
+    if (!request.path().equals(PATH)) {
+      return goError(404, "404 page not found");
+    }
+    if (!request.method().equals("GET")) {
+      return goError(405, "Method Not Allowed");
+    }
+    if (requireAgentHost) {
+      String host = request.header("Host").orElse("");
+      String bare = host.replaceFirst(":\\d+$", "");
+      if (!bare.equals("169.254.170.23") && !bare.equals("[fd00:ec2::23]")) {
+        return goError(
+            403,
+            "Access Denied. Called agent through invalid address, please use either"
+                + " 169.254.170.23 or [fd00:ec2::23]");
+      }
+    }
+    String token = request.header("Authorization").orElse("").strip();
+    if (token.isEmpty()) {
+      return goError(400, "Service account token cannot be empty");
+    }
+    if (token.regionMatches(true, 0, "Bearer ", 0, 7)) {
+      return goError(400, "Service account token is not a valid JWT: unexpected Bearer prefix");
+    }
+    VerifiedToken verified;
+    try {
+      verified = oidc.verify(token, AUDIENCE);
+    } catch (TokenRejectedException e) {
+      return switch (e.problem()) {
+        case MALFORMED -> goError(400, "Service account token cannot be parsed as a JWT");
+        case EXPIRED ->
+            eksAuthError(
+                400, "ExpiredTokenException", "The service account token has expired", "client");
+        default ->
+            eksAuthError(
+                400, "InvalidTokenException", "The service account token is not valid", "client");
+      };
+    }
+    String roleArn = associations.get(verified.subject());
+    if (roleArn == null) {
+      return eksAuthError(
+          403,
+          "AccessDeniedException",
+          "No Pod Identity association for " + verified.subject(),
+          "client");
+    }
+    var m = ROLE_ARN.matcher(roleArn);
+    String account = m.matches() ? m.group(1) : "111122223333";
+    Instant now = clock.instant();
+    Instant expiration = alreadyExpired ? now.minusSeconds(60) : now.plus(lifetime);
+    String requestId = UUID.randomUUID().toString();
+    IssuedAwsCredentials c =
+        new IssuedAwsCredentials(
+            AwsIds.accessKeyId(),
+            AwsIds.secretAccessKey(),
+            AwsIds.sessionToken(),
+            expiration,
+            roleArn,
+            verified.subject(),
+            "",
+            Optional.empty(),
+            List.of(),
+            requestId);
+    issued.put(c.accessKeyId(), c);
+    issuedOrder.add(c.accessKeyId());
+    Map<String, String> fields = new LinkedHashMap<>();
+    fields.put("AccessKeyId", c.accessKeyId());
+    fields.put("SecretAccessKey", c.secretAccessKey());
+    fields.put("Token", c.sessionToken());
+    fields.put("AccountId", account);
+    fields.put("Expiration", RFC3339_NANO.format(expiration));
+    StringBuilder json = new StringBuilder("{");
+    fields.forEach(
+        (k, v) -> {
+          if (json.length() > 1) {
+            json.append(',');
+          }
+          json.append('"')
+              .append(k)
+              .append("\":\"")
+              .append(v.replace("\\", "\\\\").replace("\"", "\\\""))
+              .append('"');
+        });
+    return EmulatedResponse.json(200, json.append('}').toString());
+  }
+
+  private static EmulatedResponse goError(int status, String message) {
+    // Go's http.Error: text/plain, the message and a newline.
+    return new EmulatedResponse(
+        status,
+        Map.of("Content-Type", "text/plain; charset=utf-8", "X-Content-Type-Options", "nosniff"),
+        message + "\n");
+  }
+
+  private static EmulatedResponse eksAuthError(
+      int status, String code, String message, String fault) {
+    return goError(
+        status, "[" + UUID.randomUUID() + "]: (" + code + "): " + message + ", fault: " + fault);
+  }
+
+  /** Builds a {@link PodIdentityAgentEmulator}. */
+  public static final class Builder {
+    private final OidcIssuer oidc;
+    private Clock clock = Clock.systemUTC();
+    private Duration lifetime = Duration.ofHours(6);
+    private final Map<String, String> associations = new LinkedHashMap<>();
+    private boolean requireAgentHost;
+
+    private Builder(OidcIssuer oidc) {
+      this.oidc = Objects.requireNonNull(oidc, "oidc");
+    }
+
+    /** The clock for expiries; use the test's virtual clock. */
+    public Builder clock(Clock clock) {
+      this.clock = Objects.requireNonNull(clock, "clock");
+      return this;
+    }
+
+    /** How long issued credentials live; default 6 hours. */
+    public Builder credentialLifetime(Duration lifetime) {
+      if (lifetime.isNegative() || lifetime.isZero()) {
+        throw new IllegalArgumentException("lifetime must be positive: " + lifetime);
+      }
+      this.lifetime = lifetime;
+      return this;
+    }
+
+    /**
+     * A Pod Identity association: tokens with {@code subject} get credentials for {@code roleArn}.
+     */
+    public Builder association(String subject, String roleArn) {
+      if (!ROLE_ARN.matcher(roleArn).matches()) {
+        throw new IllegalArgumentException("not a role ARN: " + roleArn);
+      }
+      associations.put(Objects.requireNonNull(subject, "subject"), roleArn);
+      return this;
+    }
+
+    /**
+     * Answer 403 unless the {@code Host} header is the agent's address, as the real agent does. Off
+     * by default, since tests call it on loopback.
+     */
+    public Builder requireAgentHost(boolean require) {
+      this.requireAgentHost = require;
+      return this;
+    }
+
+    /** Starts the emulator. */
+    public PodIdentityAgentEmulator start() {
+      return new PodIdentityAgentEmulator(this);
+    }
+  }
+}

@@ -1,0 +1,258 @@
+package dev.ephemera.testkit.vault;
+
+import dev.ephemera.testkit.emulator.Emulator;
+import dev.ephemera.testkit.emulator.FaultPlan;
+import dev.ephemera.testkit.emulator.Journal;
+import dev.ephemera.testkit.oidc.OidcIssuer;
+import java.net.URI;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A Vault server on loopback for tests, faithful to the HTTP API of PROTOCOLS.md §4.
+ *
+ * <pre>{@code
+ * VaultEmulator vault = VaultEmulator.builder(time.clock()).oidc(oidc).start();
+ * vault.kubernetesRole(VaultRole.builder("app").boundServiceAccount(sa)
+ *     .ttl(Duration.ofHours(1)).maxTtl(Duration.ofHours(4)).build());
+ * vault.dynamicSecret("database/creds/app", Duration.ofHours(1), Duration.ofHours(3), true);
+ * ... the client under test logs in, renews, reads, revokes ...
+ * assertThat(vault.tokens()).filteredOn(t -> !t.accessor().equals(current))
+ *     .allMatch(t -> t.ending() == Ending.REVOKED);
+ * }</pre>
+ *
+ * <p>What it enforces: Kubernetes and JWT logins verify the JWT with the {@link OidcIssuer} (RS256
+ * signature, issuer, audience, expiry) and the role binding; tokens carry a TTL and a max TTL
+ * measured on the injected clock; {@code renew-self} past the remaining max TTL is capped with
+ * Vault's warning, and refused once none remains; {@code revoke-self} revokes the token and every
+ * lease it created; leases renew, cap, expire and revoke the same way. Shared faults (sealed 503,
+ * 429 with Retry-After, 5xx, latency, resets, garbage, outage windows) come from {@link #faults()}.
+ */
+public final class VaultEmulator implements AutoCloseable {
+  private final VaultProtocol protocol;
+  private final Emulator server;
+
+  private VaultEmulator(Builder b) {
+    this.protocol = new VaultProtocol(b.clock, b.oidc, b.namespace, b.systemMaxTtl);
+    this.server = Emulator.builder("vault", protocol).clock(b.clock).https(b.https).start();
+  }
+
+  /** A builder for an emulator on {@code clock} (use the test's virtual clock). */
+  public static Builder builder(Clock clock) {
+    return new Builder(clock);
+  }
+
+  // ------------------------------------------------------------------ configuration
+
+  /** Registers a Kubernetes auth role on the mount {@code kubernetes}. */
+  public VaultEmulator kubernetesRole(VaultRole role) {
+    return kubernetesRole("kubernetes", role);
+  }
+
+  /** Registers a Kubernetes auth role on {@code mount} (e.g. {@code k8s-prod}). */
+  public VaultEmulator kubernetesRole(String mount, VaultRole role) {
+    protocol.addRole(VaultProtocol.Method.KUBERNETES, mount, role);
+    return this;
+  }
+
+  /**
+   * Registers a JWT auth role on the mount {@code jwt}; the first role of a mount is its {@code
+   * default_role}.
+   */
+  public VaultEmulator jwtRole(VaultRole role) {
+    return jwtRole("jwt", role);
+  }
+
+  /** Registers a JWT auth role on {@code mount}. */
+  public VaultEmulator jwtRole(String mount, VaultRole role) {
+    protocol.addRole(VaultProtocol.Method.JWT, mount, role);
+    return this;
+  }
+
+  /**
+   * Registers an AppRole role on the mount {@code approle}; returns its role id and a secret id.
+   */
+  public AppRoleCredentials appRole(VaultRole role) {
+    return appRole("approle", role);
+  }
+
+  /** Registers an AppRole role on {@code mount}; returns its role id and a first secret id. */
+  public AppRoleCredentials appRole(String mount, VaultRole role) {
+    return protocol.addAppRole(mount, role);
+  }
+
+  /** Issues another secret id for an AppRole role. */
+  public String newSecretId(String roleName) {
+    return protocol.newSecretId(roleName);
+  }
+
+  /**
+   * Issues a secret id for an AppRole role and response-wraps it: the returned wrapping token can
+   * be unwrapped once through {@code sys/wrapping/unwrap} within {@code ttl}.
+   */
+  public String wrapSecretId(String roleName, Duration ttl) {
+    return protocol.wrapSecretId(roleName, ttl);
+  }
+
+  /**
+   * Mounts a dynamic secret at {@code path} (e.g. {@code database/creds/app}): every read creates a
+   * lease with a fresh username and password.
+   */
+  public VaultEmulator dynamicSecret(
+      String path, Duration ttl, Duration maxTtl, boolean renewable) {
+    protocol.addDynamicSecret(path, ttl, maxTtl, renewable);
+    return this;
+  }
+
+  /** Writes a new version of a KV v2 secret; returns its version number. */
+  public int putKv(String mount, String path, Map<String, String> data) {
+    return protocol.putKv(mount, path, data);
+  }
+
+  /** Soft-deletes the latest version of a KV v2 secret. */
+  public void deleteKv(String mount, String path) {
+    protocol.deleteKv(mount, path);
+  }
+
+  /** Seals Vault: every request gets {@code 503 {"errors":["Vault is sealed"]}}. */
+  public void seal() {
+    protocol.setSealed(true);
+  }
+
+  /** Unseals Vault. */
+  public void unseal() {
+    protocol.setSealed(false);
+  }
+
+  /** Revokes a token as an operator would (the client is not told). */
+  public void revokeToken(String accessor) {
+    protocol.revokeByAccessor(accessor);
+  }
+
+  // ------------------------------------------------------------------ state
+
+  /** Every token issued so far, in order, with how it ended. */
+  public List<TokenState> tokens() {
+    return protocol.tokens();
+  }
+
+  /** One token by accessor. */
+  public Optional<TokenState> token(String accessor) {
+    return tokens().stream().filter(t -> t.accessor().equals(accessor)).findFirst();
+  }
+
+  /** Every lease issued so far, in order, with how it ended. */
+  public List<LeaseState> leases() {
+    return protocol.leases();
+  }
+
+  /** One lease by id. */
+  public Optional<LeaseState> lease(String leaseId) {
+    return leases().stream().filter(l -> l.leaseId().equals(leaseId)).findFirst();
+  }
+
+  /** The tokens still valid now. */
+  public List<TokenState> liveTokens() {
+    return tokens().stream().filter(TokenState::alive).toList();
+  }
+
+  /** The leases still valid now. */
+  public List<LeaseState> liveLeases() {
+    return leases().stream().filter(LeaseState::alive).toList();
+  }
+
+  /**
+   * The accessor Vault knows for a token value (what a client's {@code VaultToken.id()} should be),
+   * or empty.
+   */
+  public Optional<String> accessorOf(String token) {
+    return protocol.accessorOf(token);
+  }
+
+  // ------------------------------------------------------------------ server
+
+  /** The address clients use as {@code VAULT_ADDR}. */
+  public String address() {
+    return server.baseUrl();
+  }
+
+  /** The address as a URI. */
+  public URI uri() {
+    return server.baseUri();
+  }
+
+  /** The faults to inject. */
+  public FaultPlan faults() {
+    return server.faults();
+  }
+
+  /** Every request received. */
+  public Journal journal() {
+    return server.journal();
+  }
+
+  /** The underlying emulator server. */
+  public Emulator server() {
+    return server;
+  }
+
+  @Override
+  public void close() {
+    server.close();
+  }
+
+  @Override
+  public String toString() {
+    return "VaultEmulator[" + server.baseUrl() + "]";
+  }
+
+  /** Builds a {@link VaultEmulator}. */
+  public static final class Builder {
+    private final Clock clock;
+    private @Nullable OidcIssuer oidc;
+    private boolean https;
+    private String namespace = "";
+    private Duration systemMaxTtl = Duration.ofDays(32);
+
+    private Builder(Clock clock) {
+      this.clock = Objects.requireNonNull(clock, "clock");
+    }
+
+    /** The issuer Kubernetes and JWT logins trust (required for those logins). */
+    public Builder oidc(OidcIssuer oidc) {
+      this.oidc = Objects.requireNonNull(oidc, "oidc");
+      return this;
+    }
+
+    /** Serve HTTPS with the testkit's loopback certificate. */
+    public Builder https(boolean https) {
+      this.https = https;
+      return this;
+    }
+
+    /**
+     * Puts every mount, role and token in this Enterprise namespace (e.g. {@code team-a/}):
+     * requests must name it in {@code X-Vault-Namespace} or as a path prefix.
+     */
+    public Builder namespace(String namespace) {
+      this.namespace = VaultProtocol.normalizeNamespace(Objects.requireNonNull(namespace));
+      return this;
+    }
+
+    /** The system max TTL ({@code max_lease_ttl}); default 32 days. */
+    public Builder systemMaxTtl(Duration ttl) {
+      this.systemMaxTtl = VaultRole.positive(ttl, "systemMaxTtl");
+      return this;
+    }
+
+    /** Starts the server. */
+    public VaultEmulator start() {
+      return new VaultEmulator(this);
+    }
+  }
+}

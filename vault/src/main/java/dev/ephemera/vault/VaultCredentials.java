@@ -1,0 +1,765 @@
+package dev.ephemera.vault;
+
+import dev.ephemera.core.CredentialConfigurationException;
+import dev.ephemera.core.CredentialSource;
+import dev.ephemera.core.CredentialSources;
+import dev.ephemera.core.CredentialUnavailableException;
+import dev.ephemera.core.CredentialUnavailableException.Reason;
+import dev.ephemera.core.Environment;
+import dev.ephemera.core.Subscription;
+import dev.ephemera.core.audit.AuditEvent;
+import dev.ephemera.core.audit.AuditEventType;
+import dev.ephemera.core.audit.AuditHost;
+import dev.ephemera.core.audit.AuditListener;
+import dev.ephemera.core.audit.AuditOutcome;
+import dev.ephemera.core.audit.AuditPublisher;
+import dev.ephemera.core.refresh.RefreshPolicy;
+import dev.ephemera.core.refresh.RefreshingCredentialSource;
+import dev.ephemera.core.refresh.Timebase;
+import dev.ephemera.vault.internal.AppRoleAuthenticator;
+import dev.ephemera.vault.internal.Authenticator;
+import dev.ephemera.vault.internal.JwtAuthenticator;
+import dev.ephemera.vault.internal.LeaseIssuer;
+import dev.ephemera.vault.internal.Tls;
+import dev.ephemera.vault.internal.TokenIssuer;
+import dev.ephemera.vault.internal.VaultPaths;
+import dev.ephemera.vault.internal.VaultTransport;
+import io.github.jopenlibs.vault.VaultException;
+import java.net.InetAddress;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.net.UnknownHostException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import javax.net.ssl.SSLContext;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The entry point to Vault: logs a workload in with its identity and keeps everything that hangs
+ * off the token fresh.
+ *
+ * <pre>{@code
+ * try (VaultCredentials vault = VaultCredentials.fromEnvironment()) {
+ *   CredentialSource<VaultLease> db = vault.lease("database/creds/app");
+ *   db.subscribe(lease -> pool.rotate(lease.get("username"), lease.get("password")));
+ *   Optional<VaultSecret> api = vault.kv("secret").readSecret("app/api-key");
+ *   Vault driver = Vault.create(vault.driverConfig(), 2);   // existing driver code
+ * }
+ * }</pre>
+ *
+ * <ul>
+ *   <li>{@link #tokens()}: the client token as a {@link CredentialSource}: login at build, {@code
+ *       renew-self} at 2/3 of each TTL, a new login when Vault caps the renewal near the max TTL or
+ *       refuses it, the superseded token revoked (with {@code revoke-self}) after the swap, the
+ *       last one revoked on {@link #close()}.
+ *   <li>{@link #lease(String)}: a dynamic secret as a {@link CredentialSource}: renewed until it
+ *       cannot be extended, then re-read; subscribers are told before the old lease is revoked,
+ *       after the {@linkplain Builder#leaseRevokeGrace lease grace}. A token rotation re-reads the
+ *       secret at once: Vault revokes a token's leases with the token.
+ *   <li>{@link #kv(String)}: audited KV v2 reads.
+ *   <li>{@link #driverConfig()}: the Vault Java driver's configuration, its token following
+ *       rotation.
+ * </ul>
+ *
+ * <p>Environment variables read by {@link #fromEnvironment()} (explicit builder settings win):
+ *
+ * <table>
+ *   <caption>Environment</caption>
+ *   <tr><th>variable</th><th>meaning</th></tr>
+ *   <tr><td>{@code VAULT_ADDR}</td><td>Vault's address; required. Plain {@code http} only to
+ *       loopback unless {@link Builder#allowPlainHttp(boolean)}</td></tr>
+ *   <tr><td>{@code VAULT_NAMESPACE}</td><td>Enterprise namespace</td></tr>
+ *   <tr><td>{@code VAULT_CACERT}</td><td>PEM file of the CA certificates to trust (default: the
+ *       JVM's trust store)</td></tr>
+ *   <tr><td>{@code VAULT_CLIENT_TIMEOUT}</td><td>per-request timeout, seconds or a Go duration
+ *       ({@code 30s}); default 10 s</td></tr>
+ *   <tr><td>{@code VAULT_AUTH_METHOD}</td><td>{@code kubernetes} (default), {@code jwt} or
+ *       {@code approle}</td></tr>
+ *   <tr><td>{@code VAULT_AUTH_MOUNT}</td><td>the auth mount, without {@code auth/}; default the
+ *       method's name</td></tr>
+ *   <tr><td>{@code VAULT_ROLE}</td><td>the role; required for kubernetes, optional for jwt
+ *       ({@code default_role})</td></tr>
+ *   <tr><td>{@code VAULT_JWT_FILE}</td><td>the JWT; default the pod's service-account token for
+ *       kubernetes, required for jwt</td></tr>
+ *   <tr><td>{@code VAULT_ROLE_ID}</td><td>approle: the role id</td></tr>
+ *   <tr><td>{@code VAULT_SECRET_ID_FILE}</td><td>approle: file holding the secret id</td></tr>
+ *   <tr><td>{@code VAULT_WRAPPED_SECRET_ID_FILE}</td><td>approle: file holding a
+ *       response-wrapped secret id (instead of {@code VAULT_SECRET_ID_FILE})</td></tr>
+ * </table>
+ *
+ * <p>Thread-safe. {@link #close()} closes every lease source (revoking its lease) and then the
+ * token source (revoking the token).
+ */
+public final class VaultCredentials implements AutoCloseable {
+  /** Vault's address. */
+  public static final String VAULT_ADDR = "VAULT_ADDR";
+
+  /** Enterprise namespace. */
+  public static final String VAULT_NAMESPACE = "VAULT_NAMESPACE";
+
+  /** PEM CA bundle to trust. */
+  public static final String VAULT_CACERT = "VAULT_CACERT";
+
+  /** Per-request timeout. */
+  public static final String VAULT_CLIENT_TIMEOUT = "VAULT_CLIENT_TIMEOUT";
+
+  /** Auth method: kubernetes, jwt or approle. */
+  public static final String VAULT_AUTH_METHOD = "VAULT_AUTH_METHOD";
+
+  /** Auth mount, without {@code auth/}. */
+  public static final String VAULT_AUTH_MOUNT = "VAULT_AUTH_MOUNT";
+
+  /** Role for kubernetes and jwt. */
+  public static final String VAULT_ROLE = "VAULT_ROLE";
+
+  /** JWT file for kubernetes and jwt. */
+  public static final String VAULT_JWT_FILE = "VAULT_JWT_FILE";
+
+  /** AppRole role id. */
+  public static final String VAULT_ROLE_ID = "VAULT_ROLE_ID";
+
+  /** AppRole secret-id file. */
+  public static final String VAULT_SECRET_ID_FILE = "VAULT_SECRET_ID_FILE";
+
+  /** AppRole response-wrapped secret-id file. */
+  public static final String VAULT_WRAPPED_SECRET_ID_FILE = "VAULT_WRAPPED_SECRET_ID_FILE";
+
+  /** Extra time the superseded token outlives the lease grace: time for leases to move. */
+  private static final Duration TOKEN_AFTER_LEASES = Duration.ofSeconds(30);
+
+  private final String name;
+  private final VaultTransport transport;
+  private final TokenIssuer tokenIssuer;
+  private final RefreshingCredentialSource<VaultToken> tokens;
+  private final Timebase time;
+  private final RefreshPolicy leasePolicy;
+  private final @Nullable Duration leaseIncrement;
+  private final List<AuditListener> listeners;
+  private final AuditHost host;
+  private final AuditPublisher kvAudit;
+  private final Duration kvCacheTtl;
+  private final boolean prefetch;
+
+  private final Object lock = new Object();
+  private final List<CredentialSource<VaultLease>> leases = new ArrayList<>(); // guarded by lock
+  private final List<Subscription> subscriptions = new ArrayList<>(); // guarded by lock
+  private boolean closed; // guarded by lock
+
+  private VaultCredentials(Builder b, Settings s) {
+    this.name = b.name;
+    this.time = b.timebase;
+    this.transport =
+        new VaultTransport(
+            s.address, s.namespace, s.tls, b.connectTimeout, s.readTimeout, time.clock());
+    Authenticator authenticator = authenticator(s.login, transport, time);
+    this.tokenIssuer = new TokenIssuer(transport, authenticator, time.clock(), b.tokenIncrement);
+    this.listeners = List.copyOf(b.listeners);
+    this.host = b.host;
+    this.leaseIncrement = b.leaseIncrement;
+    this.leasePolicy = b.leasePolicy.toBuilder().revokeDelay(b.leaseRevokeGrace).build();
+    Duration tokenDelay = b.leaseRevokeGrace.plus(TOKEN_AFTER_LEASES);
+    if (b.tokenPolicy.revokeDelay().compareTo(tokenDelay) > 0) {
+      tokenDelay = b.tokenPolicy.revokeDelay();
+    }
+    this.kvCacheTtl = b.kvCacheTtl;
+    this.prefetch = b.prefetch;
+    this.kvAudit =
+        new AuditPublisher(
+            listeners,
+            time.scheduler().auditDelivery(),
+            10_000,
+            dropped ->
+                AuditEvent.builder(AuditEventType.ANOMALY, AuditOutcome.FAILURE)
+                    .time(time.clock().instant())
+                    .source(name)
+                    .host(host)
+                    .attribute("anomaly", "audit-events-dropped")
+                    .attribute("dropped", Long.toString(dropped))
+                    .build());
+    this.tokens =
+        CredentialSources.refreshing(tokenIssuer)
+            .name(name)
+            .policy(b.tokenPolicy.toBuilder().revokeDelay(tokenDelay).build())
+            .timebase(time)
+            .auditListeners(listeners)
+            .auditHost(host)
+            .prefetch(prefetch)
+            .build();
+  }
+
+  private static Authenticator authenticator(
+      VaultLogin login, VaultTransport transport, Timebase time) {
+    return switch (login.method()) {
+      case KUBERNETES, JWT ->
+          new JwtAuthenticator(
+              transport,
+              login.method() == VaultLogin.Method.KUBERNETES,
+              login.mount(),
+              login.role().orElse(null),
+              login.file(),
+              login.fileSetting(),
+              time.clock());
+      case APPROLE ->
+          new AppRoleAuthenticator(
+              transport,
+              login.mount(),
+              login.roleId().orElseThrow(),
+              login.file(),
+              login.fileSetting(),
+              login.wrapped());
+    };
+  }
+
+  /** Reads the process environment (see the table above) and logs in. */
+  public static VaultCredentials fromEnvironment() {
+    return fromEnvironment(Environment.system());
+  }
+
+  /**
+   * Reads {@code environment} (see the table above) and logs in in the background.
+   *
+   * @throws CredentialConfigurationException naming the variable that is missing or wrong
+   */
+  public static VaultCredentials fromEnvironment(Environment environment) {
+    return builder().environment(environment).build();
+  }
+
+  /** A builder for explicit configuration. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** The token source. Do not close it directly while leases use it; close this instead. */
+  public CredentialSource<VaultToken> tokens() {
+    return tokens;
+  }
+
+  /**
+   * A new source for the dynamic secret at {@code path} (e.g. {@code database/creds/app}): each
+   * call reads its own lease, so keep the source. It is closed (and its lease revoked) by {@link
+   * #close()}, or earlier by closing it.
+   *
+   * @throws CredentialConfigurationException if {@code path} is not a Vault path
+   * @throws CredentialUnavailableException CLOSED after {@link #close()}
+   */
+  public CredentialSource<VaultLease> lease(String path) {
+    String p = VaultPaths.normalize(path, "path");
+    LeaseIssuer issuer =
+        new LeaseIssuer(transport, tokens, p, time.clock(), leaseIncrement, tokenIssuer::describe);
+    synchronized (lock) {
+      if (closed) {
+        throw new CredentialUnavailableException(Reason.CLOSED, "VaultCredentials is closed");
+      }
+    }
+    RefreshingCredentialSource<VaultLease> source =
+        CredentialSources.refreshing(issuer)
+            .name(name + ":" + p)
+            .policy(leasePolicy)
+            .timebase(time)
+            .auditListeners(listeners)
+            .auditHost(host)
+            .prefetch(prefetch)
+            .build();
+    // Vault revokes a token's leases with the token: move to a lease of the new token at once,
+    // within the grace the superseded token still has.
+    Subscription sub = tokens.subscribe(token -> source.refresh());
+    boolean lateClose;
+    synchronized (lock) {
+      lateClose = closed;
+      if (!lateClose) {
+        subscriptions.add(sub);
+        leases.add(source);
+      }
+    }
+    if (lateClose) {
+      sub.close();
+      source.close();
+      throw new CredentialUnavailableException(Reason.CLOSED, "VaultCredentials is closed");
+    }
+    return source;
+  }
+
+  /** A reader for the KV v2 mount {@code mount}, with the builder's cache TTL. */
+  public VaultKv kv(String mount) {
+    return kv(mount, kvCacheTtl);
+  }
+
+  /**
+   * A reader for the KV v2 mount {@code mount} that keeps found versions in memory for {@code
+   * cacheTtl} ({@link Duration#ZERO} for none).
+   */
+  public VaultKv kv(String mount, Duration cacheTtl) {
+    Objects.requireNonNull(cacheTtl, "cacheTtl");
+    if (cacheTtl.isNegative()) {
+      throw new IllegalArgumentException("cacheTtl must not be negative: " + cacheTtl);
+    }
+    return new VaultKv(
+        mount,
+        transport,
+        tokens,
+        time,
+        kvAudit,
+        host,
+        name + ":kv",
+        tokenIssuer::describe,
+        cacheTtl);
+  }
+
+  /**
+   * A Vault Java driver configuration (address, TLS, namespace, timeouts, retries off) whose token
+   * is always the one {@link #tokens()} holds: {@code Vault.create(config, 2)}.
+   */
+  public VaultDriverConfig driverConfig() {
+    VaultDriverConfig config = VaultDriverConfig.of(tokens);
+    config.address(transport.address());
+    config.httpClient(transport.httpClient());
+    config.openTimeout(transport.connectTimeoutSeconds());
+    config.readTimeout(transport.readTimeoutSeconds());
+    config.engineVersion(2);
+    try {
+      String ns = transport.namespace();
+      if (ns != null) {
+        config.nameSpace(ns);
+      }
+      config.build();
+    } catch (VaultException e) {
+      throw new IllegalStateException("the Vault driver rejected a complete configuration", e);
+    }
+    return config;
+  }
+
+  /** Vault's address. */
+  public String address() {
+    return transport.address();
+  }
+
+  /**
+   * Closes every lease source (revoking its lease), then the token source (revoking the token).
+   * Idempotent.
+   */
+  @Override
+  public void close() {
+    List<CredentialSource<VaultLease>> toClose;
+    List<Subscription> subs;
+    synchronized (lock) {
+      if (closed) {
+        return;
+      }
+      closed = true;
+      toClose = List.copyOf(leases);
+      subs = List.copyOf(subscriptions);
+      leases.clear();
+      subscriptions.clear();
+    }
+    subs.forEach(Subscription::close);
+    toClose.forEach(CredentialSource::close);
+    tokens.close();
+  }
+
+  @Override
+  public String toString() {
+    return "VaultCredentials[" + name + " " + transport + ", " + tokenIssuer + "]";
+  }
+
+  /** The resolved settings. */
+  private record Settings(
+      String address,
+      @Nullable String namespace,
+      SSLContext tls,
+      Duration readTimeout,
+      VaultLogin login) {}
+
+  /** Builds {@link VaultCredentials}; explicit settings win over the environment. */
+  public static final class Builder {
+    private static final Pattern GO_DURATION = Pattern.compile("(\\d+)(ms|h|m|s)");
+
+    private @Nullable Environment environment;
+    private @Nullable String address;
+    private String addressSetting = "address";
+    private @Nullable String namespace;
+    private @Nullable Path caCertificate;
+    private @Nullable SSLContext sslContext;
+    private boolean allowPlainHttp;
+    private @Nullable VaultLogin login;
+    private Timebase timebase = Timebase.system();
+    private RefreshPolicy tokenPolicy = RefreshPolicy.defaults();
+    private RefreshPolicy leasePolicy = RefreshPolicy.defaults();
+    private Duration leaseRevokeGrace = Duration.ofSeconds(30);
+    private @Nullable Duration tokenIncrement;
+    private @Nullable Duration leaseIncrement;
+    private Duration connectTimeout = Duration.ofSeconds(5);
+    private @Nullable Duration readTimeout;
+    private final List<AuditListener> listeners = new ArrayList<>();
+    private AuditHost host = AuditHost.local();
+    private Duration kvCacheTtl = Duration.ZERO;
+    private String name = "vault";
+    private boolean prefetch = true;
+
+    private Builder() {}
+
+    /** Fills every setting not given explicitly from {@code environment} (see the table). */
+    public Builder environment(Environment environment) {
+      this.environment = Objects.requireNonNull(environment, "environment");
+      return this;
+    }
+
+    /** Vault's address, e.g. {@code https://vault.example.com:8200}. */
+    public Builder address(String address) {
+      this.address = Objects.requireNonNull(address, "address");
+      this.addressSetting = "address";
+      return this;
+    }
+
+    /** Vault's address. */
+    public Builder address(URI address) {
+      return address(Objects.requireNonNull(address, "address").toString());
+    }
+
+    /** The Enterprise namespace, e.g. {@code team-a} or {@code parent/child}. */
+    public Builder namespace(String namespace) {
+      this.namespace = Objects.requireNonNull(namespace, "namespace");
+      return this;
+    }
+
+    /** A PEM file of the CA certificates to trust instead of the JVM's trust store. */
+    public Builder caCertificate(Path pemFile) {
+      this.caCertificate = Objects.requireNonNull(pemFile, "pemFile");
+      return this;
+    }
+
+    /** A TLS context to use as it is (wins over {@link #caCertificate}). */
+    public Builder sslContext(SSLContext context) {
+      this.sslContext = Objects.requireNonNull(context, "context");
+      return this;
+    }
+
+    /**
+     * Opts in to plain {@code http} to a host that is not loopback. Tokens and secrets then cross
+     * the network unencrypted; use it only inside a trusted sidecar network.
+     */
+    public Builder allowPlainHttp(boolean allow) {
+      this.allowPlainHttp = allow;
+      return this;
+    }
+
+    /** How to log in. */
+    public Builder login(VaultLogin login) {
+      this.login = Objects.requireNonNull(login, "login");
+      return this;
+    }
+
+    /** Clock, ticker and scheduler; default {@link Timebase#system()}. */
+    public Builder timebase(Timebase timebase) {
+      this.timebase = Objects.requireNonNull(timebase, "timebase");
+      return this;
+    }
+
+    /**
+     * When to renew the token and how to retry. Its revoke delay is raised to at least the lease
+     * grace plus 30 s, so leases move to the new token before the old one (and its leases) goes.
+     */
+    public Builder tokenPolicy(RefreshPolicy policy) {
+      this.tokenPolicy = Objects.requireNonNull(policy, "policy");
+      return this;
+    }
+
+    /** When to renew leases and how to retry; its revoke delay is the lease grace. */
+    public Builder leasePolicy(RefreshPolicy policy) {
+      this.leasePolicy = Objects.requireNonNull(policy, "policy");
+      return this;
+    }
+
+    /**
+     * How long a superseded lease stays valid after subscribers were told of its replacement (so
+     * pooled connections can drain); default 30 s.
+     */
+    public Builder leaseRevokeGrace(Duration grace) {
+      Objects.requireNonNull(grace, "grace");
+      if (grace.isNegative()) {
+        throw new IllegalArgumentException("leaseRevokeGrace must not be negative: " + grace);
+      }
+      this.leaseRevokeGrace = grace;
+      return this;
+    }
+
+    /** The TTL asked of each token renewal; default none (Vault applies the role's TTL). */
+    public Builder tokenIncrement(Duration increment) {
+      this.tokenIncrement = wholeSeconds(increment, "tokenIncrement");
+      return this;
+    }
+
+    /** The TTL asked of each lease renewal; default none (the secret engine's TTL). */
+    public Builder leaseIncrement(Duration increment) {
+      this.leaseIncrement = wholeSeconds(increment, "leaseIncrement");
+      return this;
+    }
+
+    /** The connect timeout; default 5 s (rounded up to whole seconds, the driver's unit). */
+    public Builder connectTimeout(Duration timeout) {
+      this.connectTimeout = wholeSeconds(timeout, "connectTimeout");
+      return this;
+    }
+
+    /** The per-request timeout; default 10 s or {@code VAULT_CLIENT_TIMEOUT}. */
+    public Builder readTimeout(Duration timeout) {
+      this.readTimeout = wholeSeconds(timeout, "readTimeout");
+      return this;
+    }
+
+    /** Adds an audit listener (token, lease and KV events). */
+    public Builder auditListener(AuditListener listener) {
+      listeners.add(Objects.requireNonNull(listener, "listener"));
+      return this;
+    }
+
+    /** The host stamped on audit events; default {@link AuditHost#local()}. */
+    public Builder auditHost(AuditHost host) {
+      this.host = Objects.requireNonNull(host, "host");
+      return this;
+    }
+
+    /** How long {@link #kv(String)} readers keep found versions in memory; default none. */
+    public Builder kvCacheTtl(Duration ttl) {
+      Objects.requireNonNull(ttl, "ttl");
+      if (ttl.isNegative()) {
+        throw new IllegalArgumentException("kvCacheTtl must not be negative: " + ttl);
+      }
+      this.kvCacheTtl = ttl;
+      return this;
+    }
+
+    /** The token source's name in status and audit events (leases add {@code :path}). */
+    public Builder name(String name) {
+      Objects.requireNonNull(name, "name");
+      if (name.isBlank()) {
+        throw new IllegalArgumentException("name must not be blank");
+      }
+      this.name = name;
+      return this;
+    }
+
+    /** Whether sources start their first issuance at once (default) or on first use. */
+    public Builder prefetch(boolean prefetch) {
+      this.prefetch = prefetch;
+      return this;
+    }
+
+    /**
+     * Validates the settings and starts logging in in the background.
+     *
+     * @throws CredentialConfigurationException naming the setting that is missing or wrong
+     */
+    public VaultCredentials build() {
+      return new VaultCredentials(this, resolve());
+    }
+
+    private Settings resolve() {
+      String addr = address;
+      String setting = addressSetting;
+      if (addr == null) {
+        addr = env(VAULT_ADDR).orElse(null);
+        setting = VAULT_ADDR;
+      }
+      if (addr == null) {
+        throw new CredentialConfigurationException(
+            VAULT_ADDR, "is not set (nor was address(...) called on the builder)");
+      }
+      String resolvedAddress = checkAddress(addr, setting);
+      String ns = namespace != null ? namespace : env(VAULT_NAMESPACE).orElse(null);
+      String resolvedNs = ns == null ? null : normalizeNamespace(ns);
+      SSLContext tls = sslContext;
+      if (tls == null) {
+        if (caCertificate != null) {
+          tls = Tls.trusting(caCertificate, "caCertificate");
+        } else {
+          Optional<String> ca = env(VAULT_CACERT);
+          tls = ca.isPresent() ? Tls.trusting(Path.of(ca.get()), VAULT_CACERT) : Tls.platform();
+        }
+      }
+      Duration read = readTimeout;
+      if (read == null) {
+        Optional<String> t = env(VAULT_CLIENT_TIMEOUT);
+        read = t.isPresent() ? parseTimeout(t.get()) : Duration.ofSeconds(10);
+      }
+      VaultLogin resolvedLogin = login != null ? login : loginFromEnvironment();
+      return new Settings(resolvedAddress, resolvedNs, tls, read, resolvedLogin);
+    }
+
+    private Optional<String> env(String name) {
+      Environment e = environment;
+      return e == null ? Optional.empty() : e.get(name);
+    }
+
+    private String requireEnv(String name, String why) {
+      return env(name).orElseThrow(() -> new CredentialConfigurationException(name, why));
+    }
+
+    private VaultLogin loginFromEnvironment() {
+      if (environment == null) {
+        throw new CredentialConfigurationException(
+            "login", "is not set: call login(...) or environment(...) on the builder");
+      }
+      String method = env(VAULT_AUTH_METHOD).orElse("kubernetes").toLowerCase(Locale.ROOT);
+      VaultLogin l =
+          switch (method) {
+            case "kubernetes" ->
+                VaultLogin.kubernetes(
+                        requireEnv(
+                            VAULT_ROLE, "is not set; the kubernetes auth method needs a role"),
+                        env(VAULT_JWT_FILE).map(Path::of).orElse(VaultLogin.KUBERNETES_TOKEN_FILE))
+                    .withFileSetting(VAULT_JWT_FILE);
+            case "jwt", "oidc" -> {
+              Path file =
+                  Path.of(requireEnv(VAULT_JWT_FILE, "is not set; the jwt auth method needs it"));
+              Optional<String> role = env(VAULT_ROLE);
+              yield (role.isPresent() ? VaultLogin.jwt(role.get(), file) : VaultLogin.jwt(file))
+                  .withFileSetting(VAULT_JWT_FILE);
+            }
+            case "approle" -> {
+              String roleId =
+                  requireEnv(VAULT_ROLE_ID, "is not set; the approle auth method needs it");
+              Optional<String> plain = env(VAULT_SECRET_ID_FILE);
+              Optional<String> wrapped = env(VAULT_WRAPPED_SECRET_ID_FILE);
+              if (plain.isPresent() == wrapped.isPresent()) {
+                throw new CredentialConfigurationException(
+                    VAULT_SECRET_ID_FILE,
+                    "or "
+                        + VAULT_WRAPPED_SECRET_ID_FILE
+                        + " must be set, not both and not neither, for the approle auth method");
+              }
+              yield plain.isPresent()
+                  ? VaultLogin.appRole(roleId, Path.of(plain.get()))
+                      .withFileSetting(VAULT_SECRET_ID_FILE)
+                  : VaultLogin.appRoleWrapped(roleId, Path.of(wrapped.orElseThrow()))
+                      .withFileSetting(VAULT_WRAPPED_SECRET_ID_FILE);
+            }
+            default ->
+                throw new CredentialConfigurationException(
+                    VAULT_AUTH_METHOD, "is '" + method + "'; expected kubernetes, jwt or approle");
+          };
+      Optional<String> mount = env(VAULT_AUTH_MOUNT);
+      if (mount.isPresent()) {
+        try {
+          l = l.withMount(mount.get());
+        } catch (IllegalArgumentException e) {
+          throw new CredentialConfigurationException(
+              VAULT_AUTH_MOUNT, "is not a Vault path: " + mount.get());
+        }
+      }
+      return l;
+    }
+
+    private String checkAddress(String raw, String setting) {
+      URI uri;
+      try {
+        uri = new URI(raw.strip());
+      } catch (URISyntaxException e) {
+        throw new CredentialConfigurationException(setting, "is not a URL: " + raw);
+      }
+      String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+      if (!scheme.equals("https") && !scheme.equals("http")) {
+        throw new CredentialConfigurationException(
+            setting, "must be an http(s) URL like https://vault.example.com:8200: " + raw);
+      }
+      String host = uri.getHost();
+      if (host == null || host.isEmpty()) {
+        throw new CredentialConfigurationException(setting, "has no host: " + raw);
+      }
+      if (uri.getRawQuery() != null || uri.getRawFragment() != null || uri.getUserInfo() != null) {
+        throw new CredentialConfigurationException(
+            setting, "must not carry user info, a query or a fragment: " + raw);
+      }
+      if (scheme.equals("http") && !allowPlainHttp && !isLoopback(host)) {
+        throw new CredentialConfigurationException(
+            setting,
+            "uses plain http to "
+                + host
+                + ", which is not loopback: tokens would cross the network unencrypted; use https,"
+                + " or opt in with allowPlainHttp(true) on the builder");
+      }
+      String s = uri.toString();
+      while (s.endsWith("/")) {
+        s = s.substring(0, s.length() - 1);
+      }
+      return s;
+    }
+
+    private static boolean isLoopback(String host) {
+      String h =
+          host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
+      if (h.equalsIgnoreCase("localhost")) {
+        return true;
+      }
+      if (!h.matches("[0-9.]+") && !h.contains(":")) {
+        return false; // a name: never resolved here
+      }
+      try {
+        return InetAddress.getByName(h).isLoopbackAddress();
+      } catch (UnknownHostException e) {
+        return false;
+      }
+    }
+
+    private static String normalizeNamespace(String ns) {
+      String n = ns.strip();
+      while (n.startsWith("/")) {
+        n = n.substring(1);
+      }
+      while (n.endsWith("/")) {
+        n = n.substring(0, n.length() - 1);
+      }
+      if (n.isEmpty()) {
+        throw new CredentialConfigurationException(VAULT_NAMESPACE, "is empty");
+      }
+      return n + "/";
+    }
+
+    private static Duration parseTimeout(String text) {
+      String t = text.strip();
+      Duration d;
+      if (t.matches("\\d+")) {
+        d = Duration.ofSeconds(Long.parseLong(t));
+      } else {
+        Matcher m = GO_DURATION.matcher(t);
+        d = Duration.ZERO;
+        int end = 0;
+        while (m.find() && m.start() == end) {
+          long n = Long.parseLong(m.group(1));
+          d =
+              d.plus(
+                  switch (m.group(2)) {
+                    case "h" -> Duration.ofHours(n);
+                    case "m" -> Duration.ofMinutes(n);
+                    case "ms" -> Duration.ofMillis(n);
+                    default -> Duration.ofSeconds(n);
+                  });
+          end = m.end();
+        }
+        if (end != t.length() || end == 0) {
+          throw new CredentialConfigurationException(
+              VAULT_CLIENT_TIMEOUT, "is not a duration (e.g. 30 or 30s or 1m): " + text);
+        }
+      }
+      if (d.isZero()) {
+        throw new CredentialConfigurationException(
+            VAULT_CLIENT_TIMEOUT, "must be positive: " + text);
+      }
+      return d;
+    }
+
+    private static Duration wholeSeconds(Duration d, String what) {
+      Objects.requireNonNull(d, what);
+      if (d.isNegative() || d.isZero()) {
+        throw new IllegalArgumentException(what + " must be positive: " + d);
+      }
+      return d;
+    }
+  }
+}

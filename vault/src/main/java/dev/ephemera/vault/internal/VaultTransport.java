@@ -1,0 +1,246 @@
+package dev.ephemera.vault.internal;
+
+import dev.ephemera.core.CredentialUnavailableException;
+import dev.ephemera.core.CredentialUnavailableException.Reason;
+import dev.ephemera.core.Secret;
+import dev.ephemera.core.spi.ErrorText;
+import io.github.jopenlibs.vault.VaultConfig;
+import io.github.jopenlibs.vault.VaultException;
+import io.github.jopenlibs.vault.response.VaultResponse;
+import io.github.jopenlibs.vault.rest.RestResponse;
+import java.io.IOException;
+import java.net.http.HttpClient;
+import java.net.http.HttpTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Objects;
+import javax.net.ssl.SSLContext;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Runs calls through the Vault driver and turns what happened into a {@link Reply} or a typed
+ * exception. One instance per Vault address; thread-safe.
+ *
+ * <p>The driver is used with its own retries off ({@code maxRetries} 0, the default): the refresh
+ * engine alone decides when to try again. All calls share one {@link HttpClient} (connect timeout,
+ * TLS context) instead of the driver's new client per request, and each request carries the read
+ * timeout.
+ */
+public final class VaultTransport {
+  private final String address;
+  private final @Nullable String namespace;
+  private final RecordingHttpClient http;
+  private final int readTimeoutSeconds;
+  private final int connectTimeoutSeconds;
+  private final Clock clock;
+
+  /** A call into the driver; {@code null} for calls that return nothing (revoke-self). */
+  @FunctionalInterface
+  public interface DriverCall {
+    /** Makes the call. */
+    @Nullable VaultResponse run() throws VaultException;
+  }
+
+  /**
+   * A transport.
+   *
+   * @param address the Vault address, without trailing slash
+   * @param namespace the Enterprise namespace, or {@code null}
+   * @param tls the TLS context for HTTPS
+   * @param connectTimeout connect timeout (whole seconds, at least one)
+   * @param readTimeout per-request timeout (whole seconds, at least one)
+   * @param clock for Retry-After dates
+   */
+  public VaultTransport(
+      String address,
+      @Nullable String namespace,
+      SSLContext tls,
+      Duration connectTimeout,
+      Duration readTimeout,
+      Clock clock) {
+    this.address = Objects.requireNonNull(address, "address");
+    this.namespace = namespace;
+    this.connectTimeoutSeconds = seconds(connectTimeout);
+    this.readTimeoutSeconds = seconds(readTimeout);
+    this.clock = clock;
+    this.http =
+        new RecordingHttpClient(
+            HttpClient.newBuilder()
+                // the driver sticks to HTTP/1.1 too: Vault Agent cannot proxy h2c
+                .version(HttpClient.Version.HTTP_1_1)
+                .followRedirects(HttpClient.Redirect.NEVER)
+                .connectTimeout(Duration.ofSeconds(connectTimeoutSeconds))
+                .sslContext(tls)
+                .build());
+  }
+
+  private static int seconds(Duration d) {
+    long s = Math.max(1, (d.toMillis() + 999) / 1000);
+    return (int) Math.min(s, Integer.MAX_VALUE);
+  }
+
+  /** The Vault address. */
+  public String address() {
+    return address;
+  }
+
+  /** The namespace, or {@code null}. */
+  public @Nullable String namespace() {
+    return namespace;
+  }
+
+  /** The shared HTTP client (for driver configurations handed to users). */
+  public HttpClient httpClient() {
+    return http;
+  }
+
+  /** The per-request timeout in seconds. */
+  public int readTimeoutSeconds() {
+    return readTimeoutSeconds;
+  }
+
+  /** The connect timeout in seconds. */
+  public int connectTimeoutSeconds() {
+    return connectTimeoutSeconds;
+  }
+
+  /**
+   * A driver configuration for one call: this transport's address, namespace, client and timeouts,
+   * authenticated with {@code token} (none for logins).
+   *
+   * @param engineVersion the KV engine version the driver should assume (1: paths used verbatim)
+   * @param prefixPathDepth path segments in the KV mount (for KV v2 reads)
+   */
+  public VaultConfig config(@Nullable Secret token, int engineVersion, int prefixPathDepth) {
+    try {
+      VaultConfig c =
+          new VaultConfig()
+              .environmentLoader(NoEnvironment.INSTANCE)
+              .address(address)
+              .httpClient(http)
+              .openTimeout(connectTimeoutSeconds)
+              .readTimeout(readTimeoutSeconds)
+              .engineVersion(engineVersion)
+              .prefixPathDepth(prefixPathDepth);
+      if (token != null) {
+        c.token(token.reveal());
+      }
+      if (namespace != null) {
+        c.nameSpace(namespace);
+      }
+      return c.build();
+    } catch (VaultException e) {
+      throw new IllegalStateException("the Vault driver rejected a complete configuration", e);
+    }
+  }
+
+  /**
+   * Runs {@code call} and returns Vault's reply, 2xx or not.
+   *
+   * @param where the Vault path, for messages
+   * @param known secrets the call sent, scrubbed from any text kept
+   * @throws CredentialUnavailableException UNAVAILABLE or TIMEOUT when Vault could not be reached
+   *     or did not answer in time; MALFORMED_RESPONSE when a 2xx answer could not be read
+   */
+  public Reply exchange(Operation operation, String where, DriverCall call, Secret... known) {
+    http.reset();
+    VaultResponse response;
+    try {
+      response = call.run();
+    } catch (VaultException e) {
+      RecordingHttpClient.Exchange x = http.takeLast();
+      if (x == null) {
+        throw transportFailure(operation, where, e);
+      }
+      if (x.status() < 400) {
+        throw VaultErrors.malformed(
+            operation, where, "a response that cannot be read (" + describe(e, known) + ")");
+      }
+      return reply(x, x.errorBody());
+    } catch (RuntimeException e) {
+      RecordingHttpClient.Exchange x = http.takeLast();
+      if (x != null && x.status() >= 400) {
+        return reply(x, x.errorBody());
+      }
+      throw VaultErrors.malformed(
+          operation, where, "a response that cannot be read (" + describe(e, known) + ")");
+    }
+    RecordingHttpClient.Exchange x = http.takeLast();
+    if (response == null) {
+      return new Reply(204, "", x == null ? null : retryAfter(x));
+    }
+    RestResponse rest = response.getRestResponse();
+    return new Reply(
+        rest.getStatus(),
+        new String(rest.getBody(), StandardCharsets.UTF_8),
+        x == null ? null : retryAfter(x));
+  }
+
+  private Reply reply(RecordingHttpClient.Exchange x, String body) {
+    return new Reply(x.status(), body, retryAfter(x));
+  }
+
+  private @Nullable Duration retryAfter(RecordingHttpClient.Exchange x) {
+    return VaultErrors.parseRetryAfter(x.retryAfter(), clock.instant());
+  }
+
+  private CredentialUnavailableException transportFailure(
+      Operation operation, String where, Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof InterruptedException) {
+        Thread.currentThread().interrupt();
+        return new CredentialUnavailableException(
+            Reason.TIMEOUT,
+            "interrupted during Vault " + operation.description() + " at " + where,
+            ErrorText.scrub(e));
+      }
+      if (t instanceof HttpTimeoutException) {
+        return new CredentialUnavailableException(
+            Reason.TIMEOUT,
+            "Vault "
+                + operation.description()
+                + " at "
+                + where
+                + " did not complete in time ("
+                + ErrorText.describe(t)
+                + ")",
+            ErrorText.scrub(e));
+      }
+      if (t instanceof IOException) {
+        return new CredentialUnavailableException(
+            Reason.UNAVAILABLE,
+            "cannot reach Vault at "
+                + address
+                + " for "
+                + operation.description()
+                + ": "
+                + ErrorText.describe(t),
+            ErrorText.scrub(e));
+      }
+    }
+    return new CredentialUnavailableException(
+        Reason.UNAVAILABLE,
+        "Vault " + operation.description() + " at " + where + " failed: " + ErrorText.describe(e),
+        ErrorText.scrub(e));
+  }
+
+  private static String describe(Throwable e, Secret... known) {
+    Throwable root = e;
+    while (root.getCause() != null && root.getCause() != root) {
+      root = root.getCause();
+    }
+    String message = ErrorText.sanitize(root.getMessage(), known);
+    return message.isEmpty()
+        ? root.getClass().getSimpleName()
+        : root.getClass().getSimpleName() + ": " + message;
+  }
+
+  @Override
+  public String toString() {
+    return "VaultTransport["
+        + address
+        + (namespace == null ? "" : ", namespace=" + namespace)
+        + "]";
+  }
+}

@@ -1,0 +1,61 @@
+package dev.ephemera.vault.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.ephemera.core.CredentialUnavailableException.Reason;
+import dev.ephemera.core.Secret;
+import java.time.Duration;
+import java.time.Instant;
+import org.junit.jupiter.api.Test;
+
+/** Status classification, sanitized error text and Retry-After parsing. */
+class VaultErrorsTest {
+
+  @Test
+  void statuses_mapToReasons_inTheirContext() {
+    assertThat(VaultErrors.reasonFor(400, Operation.LOGIN)).isEqualTo(Reason.CONFIGURATION);
+    assertThat(VaultErrors.reasonFor(400, Operation.RENEW_LEASE)).isEqualTo(Reason.REJECTED);
+    assertThat(VaultErrors.reasonFor(400, Operation.RENEW_TOKEN)).isEqualTo(Reason.REJECTED);
+    assertThat(VaultErrors.reasonFor(403, Operation.READ_KV)).isEqualTo(Reason.REJECTED);
+    assertThat(VaultErrors.reasonFor(404, Operation.READ_SECRET)).isEqualTo(Reason.CONFIGURATION);
+    assertThat(VaultErrors.reasonFor(429, Operation.LOGIN)).isEqualTo(Reason.THROTTLED);
+    assertThat(VaultErrors.reasonFor(412, Operation.LOGIN)).isEqualTo(Reason.UNAVAILABLE);
+    assertThat(VaultErrors.reasonFor(503, Operation.LOGIN)).isEqualTo(Reason.UNAVAILABLE);
+    assertThat(VaultErrors.reasonFor(501, Operation.LOGIN)).isEqualTo(Reason.UNAVAILABLE);
+    assertThat(VaultErrors.reasonFor(408, Operation.LOGIN)).isEqualTo(Reason.TIMEOUT);
+    assertThat(VaultErrors.reasonFor(418, Operation.LOGIN)).isEqualTo(Reason.REJECTED);
+  }
+
+  @Test
+  void errorMessages_areQuoted_andScrubbedOfWhatWasSent() {
+    Secret sent = Secret.of("s.sentTokenValue42");
+    String body =
+        "{\"errors\":[\"token s.sentTokenValue42 is bad\",\"jwt eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ4In0.c2ln rejected\"]}";
+    var e =
+        VaultErrors.failure(
+            Operation.LOGIN, "auth/kubernetes/login", new Reply(403, body, null), sent);
+    assertThat(e.getMessage())
+        .contains("HTTP 403", "auth/kubernetes/login", "is bad", "rejected")
+        .doesNotContain("sentTokenValue42")
+        .doesNotContain("eyJzdWIiOiJ4In0");
+    assertThat(e.reason()).isEqualTo(Reason.REJECTED);
+    assertThat(VaultErrors.messages("{\"errors\":[]}")).isEmpty();
+    assertThat(VaultErrors.messages("<html>bad gateway</html>"))
+        .isEqualTo("<html>bad gateway</html>");
+  }
+
+  @Test
+  void retryAfter_secondsOrHttpDate() {
+    Instant now = Instant.parse("2026-01-01T00:00:00Z");
+    assertThat(VaultErrors.parseRetryAfter("12", now)).isEqualTo(Duration.ofSeconds(12));
+    assertThat(VaultErrors.parseRetryAfter("Thu, 01 Jan 2026 00:00:30 GMT", now))
+        .isEqualTo(Duration.ofSeconds(30));
+    assertThat(VaultErrors.parseRetryAfter("-1", now)).isNull();
+    assertThat(VaultErrors.parseRetryAfter("soon", now)).isNull();
+    assertThat(VaultErrors.parseRetryAfter(null, now)).isNull();
+    assertThat(
+            VaultErrors.failure(Operation.LOGIN, "x", new Reply(503, "", Duration.ofSeconds(9)))
+                .retryAfter())
+        .contains(Duration.ofSeconds(9));
+  }
+}
