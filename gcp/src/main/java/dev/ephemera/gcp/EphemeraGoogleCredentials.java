@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
@@ -86,6 +87,7 @@ public final class EphemeraGoogleCredentials extends GoogleCredentials {
     return source;
   }
 
+  @SuppressWarnings("ReferenceEquality") // the same token instance: the map built for it applies
   private Snapshot current() throws IOException {
     BearerToken token;
     try {
@@ -123,21 +125,22 @@ public final class EphemeraGoogleCredentials extends GoogleCredentials {
       }
       return;
     }
-    source
-        .getAsync()
-        .whenCompleteAsync(
-            (token, error) -> {
-              if (error != null) {
-                callback.onFailure(new IOException(error.getMessage(), error));
-                return;
-              }
-              try {
-                callback.onSuccess(current().metadata);
-              } catch (IOException e) {
-                callback.onFailure(e);
-              }
-            },
-            executor);
+    CompletableFuture<?> unused =
+        source
+            .getAsync()
+            .whenCompleteAsync(
+                (token, error) -> {
+                  if (error != null) {
+                    callback.onFailure(new IOException(error.getMessage(), error));
+                    return;
+                  }
+                  try {
+                    callback.onSuccess(current().metadata);
+                  } catch (IOException e) {
+                    callback.onFailure(e);
+                  }
+                },
+                executor);
   }
 
   /** The source's current token, for the library's own bookkeeping ({@code getAccessToken()}). */
@@ -168,6 +171,8 @@ public final class EphemeraGoogleCredentials extends GoogleCredentials {
 
   /** Keeps {@code getAccessToken()} in step with the source; no I/O while a token is held. */
   @Override
+  @SuppressWarnings(
+      "ReferenceEquality") // whether the library holds the object built for this token
   public void refreshIfExpired() throws IOException {
     Snapshot s = current();
     AccessToken known = getAccessToken();

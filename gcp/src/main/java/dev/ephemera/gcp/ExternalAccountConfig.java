@@ -6,11 +6,13 @@ import dev.ephemera.core.CredentialConfigurationException;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.net.URI;
+import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -93,7 +95,7 @@ public final class ExternalAccountConfig {
       this.impersonationUrl = null;
       this.serviceAccount = null;
     }
-    long seconds = b.tokenLifetime.getSeconds();
+    long seconds = b.tokenLifetime.toSeconds();
     if (seconds < 600 || seconds > 43_200) {
       throw new CredentialConfigurationException(
           field(where, "service_account_impersonation.token_lifetime_seconds"),
@@ -269,10 +271,10 @@ public final class ExternalAccountConfig {
     URI u;
     try {
       u = new URI(value);
-    } catch (java.net.URISyntaxException e) {
+    } catch (URISyntaxException e) {
       throw new CredentialConfigurationException(setting, "is not a URL: " + value);
     }
-    String scheme = u.getScheme() == null ? "" : u.getScheme().toLowerCase(java.util.Locale.ROOT);
+    String scheme = u.getScheme() == null ? "" : u.getScheme().toLowerCase(Locale.ROOT);
     if (!(scheme.equals("https") || scheme.equals("http")) || u.getHost() == null) {
       throw new CredentialConfigurationException(
           setting, "must be an https URL with a host: " + value);

@@ -1,5 +1,7 @@
 package dev.ephemera.gcp;
 
+import com.google.api.client.json.GenericJson;
+import com.google.api.client.json.gson.GsonFactory;
 import dev.ephemera.core.BearerToken;
 import dev.ephemera.core.CredentialConfigurationException;
 import dev.ephemera.core.CredentialSource;
@@ -22,6 +24,7 @@ import dev.ephemera.gcp.internal.MetadataTokenIssuer;
 import dev.ephemera.gcp.internal.Sts;
 import java.io.IOException;
 import java.net.URI;
+import java.net.URISyntaxException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -95,8 +98,7 @@ public final class GoogleWorkloadIdentity {
       Mode mode,
       @Nullable MetadataServer metadata,
       @Nullable ExternalAccountConfig federation,
-      Sts sts,
-      GoogleHttp http) {
+      Sts sts) {
     this.mode = mode;
     this.scopes = List.copyOf(b.scopes);
     this.metadata = metadata;
@@ -117,7 +119,7 @@ public final class GoogleWorkloadIdentity {
               sts,
               f.impersonationUrl().orElse(null),
               f.serviceAccount().orElse(null),
-              (int) f.tokenLifetime().getSeconds());
+              (int) f.tokenLifetime().toSeconds());
     } else {
       this.federationSettings = null;
     }
@@ -263,9 +265,9 @@ public final class GoogleWorkloadIdentity {
     Object value;
     try {
       value =
-          com.google.api.client.json.gson.GsonFactory.getDefaultInstance()
+          GsonFactory.getDefaultInstance()
               .createJsonParser(raw.reveal())
-              .parseAndClose(com.google.api.client.json.GenericJson.class)
+              .parseAndClose(GenericJson.class)
               .get(field.get());
     } catch (IOException | RuntimeException e) {
       throw new CredentialConfigurationException(
@@ -443,7 +445,7 @@ public final class GoogleWorkloadIdentity {
                   URI.create(u.getScheme() + "://" + u.getRawAuthority()));
         }
         return new GoogleWorkloadIdentity(
-            this, Mode.FEDERATION, null, config, new Sts(tokenUrl, http.withRoutes(routes)), http);
+            this, Mode.FEDERATION, null, config, new Sts(tokenUrl, http.withRoutes(routes)));
       }
       String host = metadataHost;
       if (host == null) {
@@ -464,7 +466,7 @@ public final class GoogleWorkloadIdentity {
       URI stsUri;
       try {
         stsUri = new URI(sts);
-      } catch (java.net.URISyntaxException e) {
+      } catch (URISyntaxException e) {
         throw new CredentialConfigurationException("stsTokenUrl", "is not a URL: " + sts);
       }
       return new GoogleWorkloadIdentity(
@@ -472,8 +474,7 @@ public final class GoogleWorkloadIdentity {
           Mode.METADATA_SERVER,
           new MetadataServer(origin, http),
           null,
-          new Sts(checked(stsUri, "stsTokenUrl"), http),
-          http);
+          new Sts(checked(stsUri, "stsTokenUrl"), http));
     }
 
     private URI checked(URI url, String setting) {
@@ -495,7 +496,7 @@ public final class GoogleWorkloadIdentity {
       URI origin;
       try {
         origin = new URI("http://" + value);
-      } catch (java.net.URISyntaxException e) {
+      } catch (URISyntaxException e) {
         throw new CredentialConfigurationException(
             setting, "must be host[:port], not '" + value + "'");
       }

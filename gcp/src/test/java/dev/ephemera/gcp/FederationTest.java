@@ -350,4 +350,19 @@ class FederationTest {
     }
     assertThat(issuer.issue()).isNotNull();
   }
+
+  @Test
+  void aJsonSubjectTokenFile_isReadThroughItsField() throws java.io.IOException {
+    java.nio.file.Path json = bed.dir.resolve("token.json");
+    java.nio.file.Files.writeString(
+        json, "{\"id_token\":\"" + bed.tokenFile.currentToken() + "\",\"other\":1}");
+    ExternalAccountConfig config =
+        bed.federationConfig().subjectTokenFile(json).subjectTokenJsonField("id_token").build();
+    assertThat(bed.federation(config).build().accessTokenIssuer().issue()).isNotNull();
+    assertThat(lastStsForm()).containsEntry("subject_token", bed.tokenFile.currentToken());
+    java.nio.file.Files.writeString(json, "{\"nope\":1}");
+    assertThatThrownBy(() -> bed.federation(config).build().accessTokenIssuer().issue())
+        .isInstanceOf(dev.ephemera.core.CredentialConfigurationException.class)
+        .hasMessageContaining("id_token");
+  }
 }

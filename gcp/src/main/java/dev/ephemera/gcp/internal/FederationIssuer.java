@@ -19,6 +19,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.Date;
 import java.util.List;
+import java.util.Objects;
 import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 
@@ -96,7 +97,8 @@ public final class FederationIssuer implements CredentialIssuer<BearerToken> {
             .setTargetPrincipal(sa)
             .setScopes(s.scopes())
             .setLifetime(s.lifetimeSeconds())
-            .setIamEndpointOverride(String.valueOf(s.impersonationUrl()))
+            .setIamEndpointOverride(
+                Objects.requireNonNull(s.impersonationUrl(), "impersonationUrl").toString())
             .setHttpTransportFactory(s.sts().http())
             .build();
     String what =

@@ -16,7 +16,7 @@ final class FixedTokenCredentials extends GoogleCredentials {
   private static final long serialVersionUID = 1L;
 
   FixedTokenCredentials(String token) {
-    super(new AccessToken(token, null));
+    super(GoogleCredentials.newBuilder().setAccessToken(new AccessToken(token, null)));
   }
 
   @Override

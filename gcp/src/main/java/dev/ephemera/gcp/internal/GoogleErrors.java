@@ -9,7 +9,6 @@ import dev.ephemera.core.Secret;
 import dev.ephemera.core.spi.ErrorText;
 import java.io.IOException;
 import java.io.InterruptedIOException;
-import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Map;
@@ -82,11 +81,8 @@ public final class GoogleErrors {
         return new CredentialUnavailableException(
             Reason.CONFIGURATION, "cannot ask " + where + " for " + action + ": " + detail, cause);
       }
-      boolean timeout =
-          io instanceof SocketTimeoutException
-              || (io instanceof InterruptedIOException
-                  && !(io instanceof java.nio.channels.ClosedByInterruptException));
-      if (timeout) {
+      // SocketTimeoutException and Apache's ConnectTimeoutException are InterruptedIOExceptions.
+      if (io instanceof InterruptedIOException) {
         return new CredentialUnavailableException(
             Reason.TIMEOUT, where + " did not answer in time for " + action + ": " + detail, cause);
       }

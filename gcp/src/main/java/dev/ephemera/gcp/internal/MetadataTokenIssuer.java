@@ -91,13 +91,16 @@ public final class MetadataTokenIssuer implements CredentialIssuer<BearerToken> 
     if (email != null) {
       return;
     }
-    try (GoogleHttp.Exchange ignored = server.http().open()) {
+    GoogleHttp.Exchange exchange = server.http().open();
+    try {
       String account = credentials.getAccount();
       if (account != null && !account.isBlank()) {
         email = account.strip();
       }
     } catch (RuntimeException e) {
       // audit shows "default" until the email can be read
+    } finally {
+      exchange.close();
     }
   }
 

@@ -12,6 +12,7 @@ import java.util.Date;
 import org.jspecify.annotations.Nullable;
 
 /** Converts the library's tokens into {@link BearerToken}s on our clock. */
+@SuppressWarnings("JavaUtilDate") // the library's API speaks java.util.Date
 final class Tokens {
   private Tokens() {}
 
