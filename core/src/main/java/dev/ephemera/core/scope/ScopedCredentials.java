@@ -15,6 +15,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
@@ -48,7 +49,14 @@ public final class ScopedCredentials<K, C extends Credential> implements AutoClo
             .expireAfterAccess(b.expireAfterAccess)
             .maximumSize(b.maximumSize)
             .ticker(time.ticker()::read)
-            .executor(workers)
+            .executor(
+                task -> {
+                  try {
+                    workers.execute(task);
+                  } catch (RejectedExecutionException e) {
+                    task.run(); // a shut-down pool must not leave a source unclosed
+                  }
+                })
             .scheduler(
                 (Executor executor, Runnable command, long delay, TimeUnit unit) -> {
                   CompletableFuture<Void> done = new CompletableFuture<>();

@@ -1,0 +1,343 @@
+package dev.ephemera.azure.internal;
+
+import com.microsoft.aad.msal4j.MsalServiceException;
+import dev.ephemera.azure.internal.MsalHttpBridge.Answer;
+import dev.ephemera.core.CredentialUnavailableException;
+import dev.ephemera.core.CredentialUnavailableException.Reason;
+import dev.ephemera.core.Secret;
+import dev.ephemera.core.spi.ErrorText;
+import dev.ephemera.core.spi.ProjectedToken;
+import java.net.http.HttpTimeoutException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeoutException;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Turns a failed token request into a classified, sanitized {@link CredentialUnavailableException}.
+ *
+ * <p>Entra's error JSON is read from the wire when it arrived ({@code error}, {@code error_codes},
+ * {@code error_description}); otherwise from the {@link MsalServiceException} MSAL wraps it in
+ * ({@code errorCode()}, {@code statusCode()}, the {@code AADSTSnnnn} in its message, its headers).
+ * Microsoft asks clients to branch on {@code error}; the {@code AADSTS} codes only sharpen the
+ * message and tell a wrong setting (terminal {@code CONFIGURATION}) from a refused identity
+ * (terminal {@code REJECTED}).
+ */
+final class EntraFailures {
+  private static final Pattern AADSTS = Pattern.compile("AADSTS(\\d+)");
+  private static final Set<Long> NO_MATCHING_RECORD =
+      Set.of(70021L, 700211L, 700212L, 7002121L, 700213L, 7002137L, 7002138L);
+  private static final Set<Long> UNKNOWN_APPLICATION = Set.of(700016L, 700011L);
+  private static final Set<String> REFUSALS =
+      Set.of(
+          "invalid_client",
+          "unauthorized_client",
+          "invalid_grant",
+          "invalid_request",
+          "unsupported_grant_type",
+          "access_denied");
+
+  private final WorkloadIdentitySettings settings;
+  private final String scope;
+  private final Clock clock;
+
+  EntraFailures(WorkloadIdentitySettings settings, String scope, Clock clock) {
+    this.settings = settings;
+    this.scope = scope;
+    this.clock = clock;
+  }
+
+  /** The exception for {@code failure}; {@code answer} is what the token endpoint sent, if any. */
+  CredentialUnavailableException classify(
+      Throwable failure, @Nullable Answer answer, ProjectedToken assertion) {
+    Throwable error = unwrap(failure);
+    Secret secret = assertion.token();
+    MsalHttpBridge.ForeignHostException foreign =
+        find(error, MsalHttpBridge.ForeignHostException.class);
+    if (foreign != null) {
+      return new CredentialUnavailableException(
+          Reason.CONFIGURATION,
+          "MSAL "
+              + ErrorText.sanitize(foreign.getMessage())
+              + "; turn instance discovery off or check "
+              + settings.authorityHostSetting(),
+          ErrorText.scrub(error));
+    }
+    MsalServiceException service = find(error, MsalServiceException.class);
+    if (answer == null && service == null) {
+      return transport(error);
+    }
+    if (answer != null && answer.status() == 200) {
+      return new CredentialUnavailableException(
+          Reason.MALFORMED_RESPONSE,
+          "Entra ID answered the token request for "
+              + scope
+              + " with a body MSAL could not read ("
+              + ErrorText.describe(error)
+              + ")",
+          ErrorText.scrub(error));
+    }
+    Upstream up = answer != null ? Upstream.of(answer) : Upstream.of(service);
+    String said = ErrorText.sanitize(up.description, secret);
+    String code = up.codes.isEmpty() ? "" : "AADSTS" + up.codes.get(0) + " ";
+    String what =
+        code
+            + (up.error.isEmpty() ? "" : "(" + up.error + ") ")
+            + "HTTP "
+            + up.status
+            + (said.isEmpty() ? "" : "; Entra said \"" + said + "\"");
+    Duration retryAfter = retryAfter(up.retryAfter);
+    Throwable cause = ErrorText.scrub(error);
+    if (up.status == 429) {
+      return new CredentialUnavailableException(
+          Reason.THROTTLED,
+          "Entra ID throttled the token request for " + scope + ": " + what,
+          retryAfter,
+          cause);
+    }
+    if (up.status >= 500
+        || up.error.equals("temporarily_unavailable")
+        || up.error.equals("server_error")) {
+      return new CredentialUnavailableException(
+          Reason.UNAVAILABLE,
+          "Entra ID failed the token request for " + scope + ": " + what,
+          retryAfter,
+          cause);
+    }
+    if (up.codes.contains(700024L)) {
+      return new CredentialUnavailableException(
+          Reason.REJECTED,
+          "Entra ID found the federated token from "
+              + settings.tokenFileSetting()
+              + " ("
+              + settings.tokenFile()
+              + ") outside its valid time range (it expires "
+              + assertion.expiresAt()
+              + "): is the kubelet rotating it, and is this node's clock right? "
+              + what,
+          null,
+          cause);
+    }
+    if (up.codes.stream().anyMatch(NO_MATCHING_RECORD::contains)) {
+      return new CredentialUnavailableException(
+          Reason.REJECTED,
+          "no federated identity credential of application "
+              + settings.clientId()
+              + " matches the projected service-account token (issuer "
+              + assertion.issuer()
+              + ", subject "
+              + assertion.subject()
+              + ", audiences "
+              + assertion.audiences()
+              + "); a credential created minutes ago may still be propagating. "
+              + what,
+          null,
+          cause);
+    }
+    if (up.codes.stream().anyMatch(UNKNOWN_APPLICATION::contains)) {
+      return new CredentialUnavailableException(
+          Reason.CONFIGURATION,
+          settings.clientIdSetting()
+              + " names application "
+              + settings.clientId()
+              + ", which tenant "
+              + settings.tenantId()
+              + " does not know. "
+              + what,
+          null,
+          cause);
+    }
+    if (up.codes.contains(90002L)) {
+      return new CredentialUnavailableException(
+          Reason.CONFIGURATION,
+          settings.tenantIdSetting()
+              + " names tenant "
+              + settings.tenantId()
+              + ", which "
+              + settings.authorityHost()
+              + " does not know (is it the right cloud?). "
+              + what,
+          null,
+          cause);
+    }
+    if (up.error.equals("invalid_scope")) {
+      return new CredentialUnavailableException(
+          Reason.CONFIGURATION,
+          "Entra ID rejected the scope "
+              + scope
+              + " (a client-credentials scope is one resource's \"/.default\"). "
+              + what,
+          null,
+          cause);
+    }
+    if (up.status == 404) {
+      return new CredentialUnavailableException(
+          Reason.CONFIGURATION,
+          settings.authority()
+              + " has no token endpoint; check "
+              + settings.authorityHostSetting()
+              + " and "
+              + settings.tenantIdSetting()
+              + ". "
+              + what,
+          null,
+          cause);
+    }
+    if (REFUSALS.contains(up.error) || up.status == 400 || up.status == 401 || up.status == 403) {
+      return new CredentialUnavailableException(
+          Reason.REJECTED,
+          "Entra ID refused the token request of application "
+              + settings.clientId()
+              + " for "
+              + scope
+              + ": "
+              + what,
+          null,
+          cause);
+    }
+    return new CredentialUnavailableException(
+        Reason.UNAVAILABLE,
+        "Entra ID failed the token request for " + scope + ": " + what,
+        retryAfter,
+        cause);
+  }
+
+  private CredentialUnavailableException transport(Throwable error) {
+    boolean timeout =
+        find(error, HttpTimeoutException.class) != null
+            || find(error, TimeoutException.class) != null
+            || find(error, java.net.SocketTimeoutException.class) != null;
+    return new CredentialUnavailableException(
+        timeout ? Reason.TIMEOUT : Reason.UNAVAILABLE,
+        (timeout ? "Entra ID did not answer in time at " : "Entra ID could not be reached at ")
+            + settings.authority()
+            + ": "
+            + ErrorText.describe(deepest(error)),
+        ErrorText.scrub(error));
+  }
+
+  private @Nullable Duration retryAfter(@Nullable String header) {
+    if (header == null || header.isBlank()) {
+      return null;
+    }
+    String v = header.strip();
+    try {
+      long seconds = Long.parseLong(v);
+      return seconds < 0 ? null : Duration.ofSeconds(seconds);
+    } catch (NumberFormatException e) {
+      try {
+        ZonedDateTime at = ZonedDateTime.parse(v, DateTimeFormatter.RFC_1123_DATE_TIME);
+        Duration d = Duration.between(clock.instant(), at.toInstant());
+        return d.isNegative() ? Duration.ZERO : d;
+      } catch (DateTimeParseException ignored) {
+        return null;
+      }
+    }
+  }
+
+  private static Throwable unwrap(Throwable t) {
+    Throwable e = t;
+    while ((e instanceof CompletionException || e instanceof ExecutionException)
+        && e.getCause() != null) {
+      e = e.getCause();
+    }
+    return e;
+  }
+
+  private static Throwable deepest(Throwable t) {
+    Throwable e = t;
+    for (int i = 0; i < 16 && e.getCause() != null && e.getCause() != e; i++) {
+      e = e.getCause();
+    }
+    return e;
+  }
+
+  private static <T extends Throwable> @Nullable T find(Throwable t, Class<T> type) {
+    Throwable e = t;
+    for (int i = 0; i < 16 && e != null; i++) {
+      if (type.isInstance(e)) {
+        return type.cast(e);
+      }
+      e = e.getCause() == e ? null : e.getCause();
+    }
+    return null;
+  }
+
+  /** Entra's error, from the wire or from MSAL's exception. */
+  private record Upstream(
+      int status, String error, List<Long> codes, String description, @Nullable String retryAfter) {
+
+    static Upstream of(Answer answer) {
+      Map<String, Object> json = JsonObjects.parse(answer.body());
+      String error = "";
+      String description = "";
+      List<Long> codes = new ArrayList<>();
+      if (json != null) {
+        error = orEmpty(JsonObjects.string(json, "error"));
+        description = orEmpty(JsonObjects.string(json, "error_description"));
+        codes.addAll(JsonObjects.wholes(json, "error_codes"));
+      } else {
+        description = answer.body();
+      }
+      if (codes.isEmpty()) {
+        codes.addAll(codesIn(description));
+      }
+      return new Upstream(
+          answer.status(), error, List.copyOf(codes), description, answer.header("Retry-After"));
+    }
+
+    static Upstream of(@Nullable MsalServiceException e) {
+      if (e == null) {
+        return new Upstream(0, "", List.of(), "", null);
+      }
+      String description = orEmpty(e.getMessage());
+      String retryAfter = null;
+      Map<String, List<String>> headers = e.headers();
+      if (headers != null) {
+        for (Map.Entry<String, List<String>> h : headers.entrySet()) {
+          if (h.getKey() != null
+              && h.getKey().equalsIgnoreCase("Retry-After")
+              && !h.getValue().isEmpty()) {
+            retryAfter = h.getValue().get(0);
+          }
+        }
+      }
+      Integer status = e.statusCode();
+      return new Upstream(
+          status == null ? 0 : status,
+          orEmpty(e.errorCode()).toLowerCase(Locale.ROOT),
+          codesIn(description),
+          description,
+          retryAfter);
+    }
+
+    private static List<Long> codesIn(String text) {
+      List<Long> out = new ArrayList<>();
+      Matcher m = AADSTS.matcher(text);
+      while (m.find()) {
+        try {
+          out.add(Long.parseLong(m.group(1)));
+        } catch (NumberFormatException ignored) {
+          // an absurdly long number is no code
+        }
+      }
+      return out;
+    }
+
+    private static String orEmpty(@Nullable String s) {
+      return s == null ? "" : s;
+    }
+  }
+}

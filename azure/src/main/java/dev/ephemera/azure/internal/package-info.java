@@ -1,0 +1,11 @@
+/**
+ * Implementation of the Azure backend; not an API. {@link
+ * dev.ephemera.azure.internal.EntraTokenIssuer} is the issuer the engine drives, {@link
+ * dev.ephemera.azure.internal.EntraClient} the one round trip to Entra ID through MSAL4J, {@link
+ * dev.ephemera.azure.internal.MsalHttpBridge} MSAL's HTTP over azure-core's {@code HttpClient}, and
+ * {@link dev.ephemera.azure.internal.EntraFailures} the classification of what went wrong.
+ */
+@NullMarked
+package dev.ephemera.azure.internal;
+
+import org.jspecify.annotations.NullMarked;
