@@ -22,11 +22,13 @@
  *   <li><b>The metadata server's cached token is a renewal.</b> It is dated from the moment it is
  *       received with the {@code expires_in} actually left; the same token has the same fingerprint
  *       id, so the engine schedules from what is left and audits {@code RENEWED}, not a rotation.
- *   <li><b>One transport, under our control.</b> Every call goes through one {@code
- *       HttpURLConnection} transport that pins the metadata server to the configured host (never
- *       the library's process-wide default), routes IAM to the configured endpoint, refuses plain
- *       HTTP except to loopback and link-local hosts, applies our timeouts, and records status,
- *       headers and the error body so failures are classified from the wire, not from message text.
+ *   <li><b>One transport, under our control.</b> Every call goes through one google-http-client
+ *       transport (on the Apache HttpClient it already brings, with automatic retries off: the
+ *       JDK's clients silently resend a {@code GET} after a connection reset, and retrying is the
+ *       engine's decision) that pins the metadata server to the configured host (never the
+ *       library's process-wide default), routes IAM to the configured endpoint, refuses plain HTTP
+ *       except to loopback and link-local hosts, applies our timeouts, and records status, headers
+ *       and the error body so failures are classified from the wire, not from message text.
  *   <li><b>Downscoping is an STS exchange per boundary.</b> Each boundary is a scope key of a
  *       {@link dev.ephemera.core.scope.ScopedCredentials}; its source exchanges the shared source's
  *       current token and never outlives it.
