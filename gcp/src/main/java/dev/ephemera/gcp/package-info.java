@@ -1,0 +1,51 @@
+/**
+ * Google Cloud credentials from workload identity, on Google Auth Library for Java.
+ *
+ * <p>{@link dev.ephemera.gcp.GoogleWorkloadIdentity} is the entry point: {@code fromEnvironment()}
+ * picks an {@code external_account} configuration named by {@code GOOGLE_APPLICATION_CREDENTIALS}
+ * (Workload Identity Federation: the projected token is read again at every issuance, exchanged at
+ * STS, optionally traded for a service account's token) or the GKE metadata server at {@code
+ * GCE_METADATA_HOST}. It hands out access tokens, ID tokens for an audience, and tokens downscoped
+ * by an {@link dev.ephemera.gcp.AccessBoundary}, each as a refreshing {@link
+ * dev.ephemera.core.CredentialSource} of {@link dev.ephemera.core.BearerToken}. {@link
+ * dev.ephemera.gcp.EphemeraGoogleCredentials} lets every Google Cloud client library send the
+ * current token.
+ *
+ * <p>Design choices:
+ *
+ * <ul>
+ *   <li><b>The library speaks the wire; Ephemera keeps the time.</b> Each issuance is one call into
+ *       Google Auth Library that bypasses its caches ({@code refreshAccessToken()}, {@code
+ *       StsRequestHandler}, a fresh {@code ImpersonatedCredentials} over the just-exchanged token).
+ *       Expiries are re-based on the injected clock, so scheduling, retries and audit are the
+ *       engine's alone.
+ *   <li><b>The metadata server's cached token is a renewal.</b> It is dated from the moment it is
+ *       received with the {@code expires_in} actually left; the same token has the same fingerprint
+ *       id, so the engine schedules from what is left and audits {@code RENEWED}, not a rotation.
+ *   <li><b>One transport, under our control.</b> Every call goes through one google-http-client
+ *       transport (on the Apache HttpClient it already brings, with automatic retries off: the
+ *       JDK's clients silently resend a {@code GET} after a connection reset, and retrying is the
+ *       engine's decision) that pins the metadata server to the configured host (never the
+ *       library's process-wide default), routes IAM to the configured endpoint, refuses plain HTTP
+ *       except to loopback and link-local hosts, applies our timeouts, and records status, headers
+ *       and the error body so failures are classified from the wire, not from message text.
+ *   <li><b>Downscoping is an STS exchange per boundary.</b> Each boundary is a scope key of a
+ *       {@link dev.ephemera.core.scope.ScopedCredentials}; its source exchanges the shared source's
+ *       current token and never outlives it.
+ *   <li><b>The adapter has no cache of its own.</b> {@link
+ *       dev.ephemera.gcp.EphemeraGoogleCredentials} reads the source's held token and returns a
+ *       header map built once per token: no lock, no clock read, no allocation per request.
+ * </ul>
+ *
+ * <p>Errors: a missing or malformed setting is a {@link
+ * dev.ephemera.core.CredentialConfigurationException} naming it; an upstream failure is a {@link
+ * dev.ephemera.core.CredentialUnavailableException} whose reason is terminal (CONFIGURATION: no
+ * such service account, STS {@code invalid_request}/{@code invalid_target}, IAM 404/400; REJECTED:
+ * metadata 403, STS {@code invalid_grant}/{@code unauthorized_client}, IAM 401/403) or transient
+ * (UNAVAILABLE, TIMEOUT, THROTTLED with Retry-After, MALFORMED_RESPONSE), its message scrubbed of
+ * tokens.
+ */
+@NullMarked
+package dev.ephemera.gcp;
+
+import org.jspecify.annotations.NullMarked;

@@ -1,0 +1,78 @@
+package dev.ephemera.testkit.gcp;
+
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The tokens the Google emulators minted, so each can check a bearer token the way Google would:
+ * known, not expired, and (for a downscoped token) within its access boundary. Thread-safe.
+ */
+public final class GoogleTokenRegistry {
+  private final Clock clock;
+  private final SecureRandom random = new SecureRandom();
+  private final Map<String, GoogleToken> tokens = new ConcurrentHashMap<>();
+
+  private GoogleTokenRegistry(Clock clock) {
+    this.clock = clock;
+  }
+
+  /** A registry that judges expiry on {@code clock}. */
+  public static GoogleTokenRegistry create(Clock clock) {
+    return new GoogleTokenRegistry(Objects.requireNonNull(clock, "clock"));
+  }
+
+  /** The clock expiries are judged on. */
+  public Clock clock() {
+    return clock;
+  }
+
+  /** A token that is known and not expired now. */
+  public Optional<GoogleToken> lookup(String token) {
+    GoogleToken t = tokens.get(token);
+    return t != null && t.expiresAt().isAfter(clock.instant()) ? Optional.of(t) : Optional.empty();
+  }
+
+  /** A token that was minted here, expired or not. */
+  public Optional<GoogleToken> find(String token) {
+    return Optional.ofNullable(tokens.get(token));
+  }
+
+  /** The access boundary of a downscoped token, as the JSON the client sent. */
+  public Optional<String> accessBoundaryOf(String token) {
+    return find(token).flatMap(GoogleToken::boundary);
+  }
+
+  /** How many tokens were minted. */
+  public int size() {
+    return tokens.size();
+  }
+
+  /** Mints an opaque access token shaped like Google's ({@code ya29.}...) and records it. */
+  String mint(GoogleToken info) {
+    byte[] bytes = new byte[48];
+    random.nextBytes(bytes);
+    String token =
+        "ya29."
+            + info.minter()
+            + "."
+            + Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+    tokens.put(token, info);
+    return token;
+  }
+
+  /** Records a token minted elsewhere (an ID token). */
+  void record(String token, GoogleToken info) {
+    tokens.put(token, info);
+  }
+
+  /** Now, on the registry's clock. */
+  Instant now() {
+    return clock.instant();
+  }
+}
