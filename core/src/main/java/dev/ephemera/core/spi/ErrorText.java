@@ -26,6 +26,10 @@ public final class ErrorText {
   private static final Pattern LONG_RUN = Pattern.compile("[A-Za-z0-9+/_=.-]{40,}");
   private static final Pattern ARN =
       Pattern.compile("arn:[a-z0-9-]+:[a-z0-9-]*:[a-z0-9-]*:[0-9]{0,12}:[A-Za-z0-9+=,.@_/:-]+");
+  private static final Pattern WORD_SEGMENT =
+      Pattern.compile(
+          "(?:[A-Za-z][a-z]*(?:[A-Z][a-z]+)*[0-9]{0,4}|[0-9]{1,6})"
+              + "(?:[-_.:](?:[A-Za-z][a-z]*(?:[A-Z][a-z]+)*[0-9]{0,4}|[0-9]{1,6}))*");
   private static final int MAX_CAUSES = 16;
   private static final Pattern CONTROL = Pattern.compile("[\\p{Cntrl}\\s]+");
 
@@ -83,12 +87,40 @@ public final class ErrorText {
     var arns = ARN.matcher(s);
     int from = 0;
     while (arns.find()) {
-      out.append(LONG_RUN.matcher(s.substring(from, arns.start())).replaceAll("[redacted]"));
+      out.append(redactLongRuns(s.substring(from, arns.start())));
       out.append(redactLongComponents(arns.group()));
       from = arns.end();
     }
-    out.append(LONG_RUN.matcher(s.substring(from)).replaceAll("[redacted]"));
+    out.append(redactLongRuns(s.substring(from)));
     return out.toString();
+  }
+
+  /** Long runs are redacted unless they are a path of words, like a URL path. */
+  private static String redactLongRuns(String s) {
+    return LONG_RUN
+        .matcher(s)
+        .replaceAll(
+            m ->
+                isPathOfWords(m.group())
+                    ? java.util.regex.Matcher.quoteReplacement(m.group())
+                    : "[redacted]");
+  }
+
+  /**
+   * True for {@code /computeMetadata/v1/instance/service-accounts/default/token}: every segment is
+   * a word (camel case, joined by {@code - _ .}), a short number or empty. Random base64 almost
+   * never is: it has capitals and digits in the middle of its segments.
+   */
+  private static boolean isPathOfWords(String run) {
+    if (run.indexOf('/') < 0) {
+      return false;
+    }
+    for (String segment : run.split("/", -1)) {
+      if (!segment.isEmpty() && !WORD_SEGMENT.matcher(segment).matches()) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /**

@@ -263,6 +263,15 @@ class ErrorTextTest {
   }
 
   @Test
+  void sanitize_keepsUrlPaths_butNotSecretsThatContainSlashes() {
+    String url =
+        "http://127.0.0.1:44437/computeMetadata/v1/instance/service-accounts/default/token";
+    assertThat(ErrorText.sanitize("GET " + url + " failed")).isEqualTo("GET " + url + " failed");
+    assertThat(ErrorText.sanitize("key wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY leaked"))
+        .isEqualTo("key [redacted] leaked");
+  }
+
+  @Test
   void sanitize_keepsUuids() {
     String text = "request 123e4567-e89b-12d3-a456-426614174000 failed";
 

@@ -28,7 +28,7 @@ public record DemoOptions(
     boolean help) {
 
   /** Every backend the demo knows. */
-  public static final List<String> ALL = List.of("aws", "azure", "vault");
+  public static final List<String> ALL = List.of("aws", "gcp", "azure", "vault");
 
   /** The usage text. */
   public static final String USAGE =

@@ -9,6 +9,7 @@ final class Scenarios {
       case "aws" -> new AwsScenario();
       case "vault" -> new VaultScenario();
       case "azure" -> new AzureScenario();
+      case "gcp" -> new GcpScenario();
       default -> throw new IllegalArgumentException("no demo scenario for backend " + backend);
     };
   }
