@@ -1,7 +1,4 @@
-/**
- * AWS examples: an S3 listing with IRSA credentials, and the same listing with credentials narrowed
- * to one bucket prefix by a session policy.
- */
+/** AWS example: listing an S3 bucket with IRSA credentials kept fresh by Ephemera. */
 @NullMarked
 package dev.ephemera.examples.aws;
 
