@@ -144,7 +144,7 @@ final class Demo {
               String.format(
                   "Ephemera demo  %s  (%s left)   calls %,d  errors %d",
                   time.now().truncatedTo(ChronoUnit.SECONDS),
-                  StatusTable.human(Duration.between(time.now(), end)),
+                  StatusTable.human(max(Duration.ZERO, Duration.between(time.now(), end))),
                   calls.get(),
                   errors.get());
           out.print("\033[H\033[2J");
@@ -188,6 +188,10 @@ final class Demo {
             problems);
     printSummary(summary, firstErrors);
     return summary;
+  }
+
+  private static Duration max(Duration a, Duration b) {
+    return a.compareTo(b) >= 0 ? a : b;
   }
 
   private static void closeAll(List<Scenario> scenarios, AtomicBoolean closed) {
