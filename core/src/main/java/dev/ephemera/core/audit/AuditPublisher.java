@@ -1,7 +1,9 @@
 package dev.ephemera.core.audit;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Queue;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
@@ -23,6 +25,7 @@ public final class AuditPublisher {
   private final int capacity;
   private final LongFunction<AuditEvent> dropReport;
   private final Queue<AuditEvent> queue = new ConcurrentLinkedQueue<>();
+  private final Queue<CompletableFuture<Void>> barriers = new ConcurrentLinkedQueue<>();
   private final AtomicInteger queued = new AtomicInteger();
   private final AtomicBoolean draining = new AtomicBoolean();
   private final AtomicLong dropped = new AtomicLong();
@@ -81,8 +84,27 @@ public final class AuditPublisher {
     }
   }
 
+  /**
+   * A future that completes once every event published before this call has been delivered (or
+   * dropped). Never blocks; with no listeners it is already complete.
+   */
+  public CompletableFuture<Void> flush() {
+    if (listeners.isEmpty()) {
+      return CompletableFuture.completedFuture(null);
+    }
+    CompletableFuture<Void> barrier = new CompletableFuture<>();
+    barriers.add(barrier);
+    scheduleDrain();
+    return barrier;
+  }
+
   private void drain() {
     try {
+      // Barriers taken before the events: events published after a flush() need not hold it.
+      List<CompletableFuture<Void>> reached = new ArrayList<>();
+      for (CompletableFuture<Void> b; (b = barriers.poll()) != null; ) {
+        reached.add(b);
+      }
       AuditEvent event;
       while ((event = queue.poll()) != null) {
         queued.decrementAndGet();
@@ -92,10 +114,11 @@ public final class AuditPublisher {
       if (lost > 0) {
         deliver(dropReport.apply(lost));
       }
+      reached.forEach(b -> b.complete(null));
     } finally {
       draining.set(false);
     }
-    if (!queue.isEmpty() || unreported.get() > 0) {
+    if (!queue.isEmpty() || !barriers.isEmpty() || unreported.get() > 0) {
       scheduleDrain();
     }
   }

@@ -98,6 +98,9 @@ public final class RefreshingCredentialSource<C extends Credential> implements C
 
   private record PendingRevocation<C>(C credential, Scheduler.Task task) {}
 
+  /** The longest {@link #close()} waits for its audit events to be delivered. */
+  static final Duration CLOSE_AUDIT_WAIT = Duration.ofSeconds(2);
+
   private final CredentialIssuer<C> issuer;
   private final String name;
   private final RefreshPolicy policy;
@@ -295,6 +298,29 @@ public final class RefreshingCredentialSource<C extends Credential> implements C
       revoke(held);
     }
     publish(event(AuditEventType.CLOSED, AuditOutcome.SUCCESS));
+    awaitAuditDelivery();
+  }
+
+  /**
+   * Waits, at most {@link #CLOSE_AUDIT_WAIT} on the injected scheduler, for this source's audit
+   * events to reach the listeners, so an application that closes its sources and then its audit
+   * file loses nothing. A blocked listener delays {@code close()} by that bound, never more.
+   */
+  private void awaitAuditDelivery() {
+    CompletableFuture<Void> delivered = audit.flush();
+    if (delivered.isDone()) {
+      return;
+    }
+    Scheduler.Task giveUp = scheduler.schedule(() -> delivered.complete(null), CLOSE_AUDIT_WAIT);
+    try {
+      delivered.get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (ExecutionException e) {
+      // cannot happen: the barrier only ever completes normally
+    } finally {
+      giveUp.cancel();
+    }
   }
 
   @Override

@@ -485,4 +485,46 @@ class AuditPublisherTest {
     assertThat(dispatcher.dropped()).isZero();
     assertThat(dispatcher.listenerFailures()).isZero();
   }
+
+  @Test
+  void flush_completesOnceEveryEarlierEventIsDelivered() throws Exception {
+    java.util.concurrent.ExecutorService delivery =
+        java.util.concurrent.Executors.newSingleThreadExecutor();
+    try {
+      java.util.concurrent.CountDownLatch gate = new java.util.concurrent.CountDownLatch(1);
+      java.util.List<AuditEvent> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+      AuditPublisher publisher =
+          new AuditPublisher(
+              java.util.List.of(
+                  e -> {
+                    try {
+                      gate.await(5, java.util.concurrent.TimeUnit.SECONDS);
+                    } catch (InterruptedException ex) {
+                      Thread.currentThread().interrupt();
+                    }
+                    seen.add(e);
+                  }),
+              delivery,
+              100,
+              n ->
+                  AuditEvent.builder(AuditEventType.ANOMALY, AuditOutcome.FAILURE)
+                      .time(java.time.Instant.EPOCH)
+                      .build());
+      for (int i = 0; i < 3; i++) {
+        publisher.publish(
+            AuditEvent.builder(AuditEventType.ISSUED, AuditOutcome.SUCCESS)
+                .time(java.time.Instant.EPOCH)
+                .build());
+      }
+      java.util.concurrent.CompletableFuture<Void> flushed = publisher.flush();
+      assertThat(flushed).isNotDone();
+      gate.countDown();
+      flushed.get(5, java.util.concurrent.TimeUnit.SECONDS);
+      assertThat(seen).hasSize(3);
+      assertThat(new AuditPublisher(java.util.List.of(), delivery, 1, n -> seen.get(0)).flush())
+          .isDone();
+    } finally {
+      delivery.shutdownNow();
+    }
+  }
 }

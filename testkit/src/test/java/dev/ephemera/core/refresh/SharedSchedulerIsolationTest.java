@@ -92,4 +92,45 @@ class SharedSchedulerIsolationTest {
       source.close();
     }
   }
+
+  @Test
+  void close_deliversItsAuditEventsBeforeReturning_soAFileClosedNextIsComplete() {
+    RecordingAuditListener recorder = new RecordingAuditListener();
+    var source =
+        CredentialSources.refreshing(FakeIssuer.builder(Clock.systemUTC()).build())
+            .timebase(Timebase.system())
+            .auditListener(recorder)
+            .build();
+    source.get();
+    source.close();
+    assertThat(recorder.events())
+        .last()
+        .satisfies(e -> assertThat(e.type()).isEqualTo(AuditEventType.CLOSED));
+  }
+
+  @Test
+  void close_waitsForABlockedListenerOnlyBoundedly() throws Exception {
+    CountDownLatch unblock = new CountDownLatch(1);
+    var source =
+        CredentialSources.refreshing(FakeIssuer.builder(Clock.systemUTC()).build())
+            .timebase(Timebase.system())
+            .auditListener(
+                e -> {
+                  try {
+                    unblock.await(30, TimeUnit.SECONDS);
+                  } catch (InterruptedException ex) {
+                    Thread.currentThread().interrupt();
+                  }
+                })
+            .build();
+    try {
+      assertThat(source.getAsync().get(10, TimeUnit.SECONDS)).isNotNull();
+      long start = System.nanoTime();
+      source.close();
+      long tookMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+      assertThat(tookMs).isBetween(1_500L, 10_000L);
+    } finally {
+      unblock.countDown();
+    }
+  }
 }
