@@ -16,14 +16,12 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeFormatterBuilder;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 
 /**
@@ -57,9 +55,7 @@ public final class PodIdentityAgentEmulator implements AutoCloseable {
   private final Duration lifetime;
   private final Map<String, String> associations;
   private final boolean requireAgentHost;
-  private final Map<String, IssuedAwsCredentials> issued = new ConcurrentHashMap<>();
-  private final List<String> issuedOrder =
-      java.util.Collections.synchronizedList(new ArrayList<>());
+  private final IssuedLedger ledger = new IssuedLedger();
   private final Emulator emulator;
 
   private PodIdentityAgentEmulator(Builder b) {
@@ -106,22 +102,17 @@ public final class PodIdentityAgentEmulator implements AutoCloseable {
 
   /** The credentials issued under {@code accessKeyId}, if this agent issued them. */
   public Optional<IssuedAwsCredentials> issued(String accessKeyId) {
-    return Optional.ofNullable(issued.get(accessKeyId));
+    return ledger.find(accessKeyId);
   }
 
   /** Every credential issued, oldest first. */
   public List<IssuedAwsCredentials> issued() {
-    synchronized (issuedOrder) {
-      return issuedOrder.stream().map(issued::get).toList();
-    }
+    return ledger.all();
   }
 
   /** The secret key of {@code accessKeyId} if issued here and not expired on the agent's clock. */
   public Optional<String> secretKeyIfValid(String accessKeyId) {
-    IssuedAwsCredentials c = issued.get(accessKeyId);
-    return c != null && c.validAt(clock.instant())
-        ? Optional.of(c.secretAccessKey())
-        : Optional.empty();
+    return ledger.secretKeyIfValid(accessKeyId, clock.instant());
   }
 
   @Override
@@ -219,8 +210,7 @@ public final class PodIdentityAgentEmulator implements AutoCloseable {
             Optional.empty(),
             List.of(),
             requestId);
-    issued.put(c.accessKeyId(), c);
-    issuedOrder.add(c.accessKeyId());
+    ledger.record(c);
     Map<String, String> fields = new LinkedHashMap<>();
     fields.put("AccessKeyId", c.accessKeyId());
     fields.put("SecretAccessKey", c.secretAccessKey());

@@ -28,7 +28,6 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 
@@ -69,9 +68,7 @@ public final class StsEmulator implements AutoCloseable {
   private final boolean regionDisabled;
   private final String roleIdPrefix = AwsIds.roleId();
   private final Deque<StsError> forced = new ArrayDeque<>();
-  private final Map<String, IssuedAwsCredentials> issued = new ConcurrentHashMap<>();
-  private final List<String> issuedOrder =
-      java.util.Collections.synchronizedList(new ArrayList<>());
+  private final IssuedLedger ledger = new IssuedLedger();
   private final Emulator emulator;
 
   private StsEmulator(Builder b) {
@@ -125,14 +122,12 @@ public final class StsEmulator implements AutoCloseable {
 
   /** The credentials issued under {@code accessKeyId}, if this emulator issued them. */
   public Optional<IssuedAwsCredentials> issued(String accessKeyId) {
-    return Optional.ofNullable(issued.get(accessKeyId));
+    return ledger.find(accessKeyId);
   }
 
   /** Every credential issued, oldest first. */
   public List<IssuedAwsCredentials> issued() {
-    synchronized (issuedOrder) {
-      return issuedOrder.stream().map(issued::get).toList();
-    }
+    return ledger.all();
   }
 
   /**
@@ -140,10 +135,7 @@ public final class StsEmulator implements AutoCloseable {
    * emulator's clock: what a SigV4 verifier needs.
    */
   public Optional<String> secretKeyIfValid(String accessKeyId) {
-    IssuedAwsCredentials c = issued.get(accessKeyId);
-    return c != null && c.validAt(clock.instant())
-        ? Optional.of(c.secretAccessKey())
-        : Optional.empty();
+    return ledger.secretKeyIfValid(accessKeyId, clock.instant());
   }
 
   @Override
@@ -355,8 +347,7 @@ public final class StsEmulator implements AutoCloseable {
             Optional.ofNullable(policy),
             policyArns,
             requestId);
-    issued.put(c.accessKeyId(), c);
-    issuedOrder.add(c.accessKeyId());
+    ledger.record(c);
     String provider =
         "arn:aws:iam::"
             + account
