@@ -73,7 +73,8 @@ class EphemeraGoogleCredentialsTest {
       assertThat(getObject(credentials).getStatusCode()).isEqualTo(200);
       assertThat(lastAuthorization()).isEqualTo("Bearer " + first.token().reveal());
 
-      time.advance(Duration.ofMinutes(45)); // past the refresh: STS issued a new token
+      time.advance(
+          Duration.ofMinutes(47)); // past the refresh band (2/3 ± 10%): STS issued a new token
       BearerToken second = tokens.get();
       assertThat(second.id()).isNotEqualTo(first.id());
       assertThat(getObject(credentials).getStatusCode()).isEqualTo(200);
@@ -118,7 +119,7 @@ class EphemeraGoogleCredentialsTest {
       assertThat(a).containsOnlyKeys("Authorization");
       assertThat(a.get("Authorization")).containsExactly("Bearer " + tokens.get().token().reveal());
 
-      time.advance(Duration.ofMinutes(45));
+      time.advance(Duration.ofMinutes(47)); // past the whole refresh band
       Map<String, List<String>> c = credentials.getRequestMetadata(STORAGE);
       assertThat(c).isNotSameAs(a);
       assertThat(c.get("Authorization")).containsExactly("Bearer " + tokens.get().token().reveal());
