@@ -1,15 +1,24 @@
 package dev.ephemera.core.spi;
 
 import dev.ephemera.core.Credential;
+import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
  * Obtains credentials from one upstream. The refresh engine calls it from a background thread,
  * never concurrently for the same source.
  *
  * <p>Implementations throw {@link dev.ephemera.core.CredentialUnavailableException} with the
- * matching reason for every failure they understand; anything else they throw is treated as a
- * transient failure ({@code UNAVAILABLE}).
+ * matching reason for every failure they understand; anything else they throw (even an {@code
+ * Error}) is treated as a transient failure ({@code UNAVAILABLE}).
+ *
+ * <p>The engine calls {@link #issueResult()} and {@link #renewResult}; their defaults wrap {@link
+ * #issue()} and {@link #renew}. An issuer whose upstream says something about time (its clock, a
+ * refresh hint) overrides them to pass it on in an {@link IssueResult}.
+ *
+ * <p>The smallest issuer is a lambda: {@code CredentialIssuer.of(IssuerInfo.of("files", "me",
+ * "db"), () -> readToken())}.
  *
  * @param <C> the credential type
  */
@@ -19,11 +28,24 @@ public interface CredentialIssuer<C extends Credential> {
   C issue();
 
   /**
+   * Obtains a new credential with what the upstream said about time. The default wraps {@link
+   * #issue()}.
+   */
+  default IssueResult<C> issueResult() {
+    return IssueResult.of(issue());
+  }
+
+  /**
    * Extends {@code current} in place (a Vault token's renew-self, a lease renewal). Empty means it
    * cannot be renewed and a new one must be issued. The default is empty.
    */
   default Optional<C> renew(C current) {
     return Optional.empty();
+  }
+
+  /** {@link #renew} with what the upstream said about time. The default wraps {@link #renew}. */
+  default Optional<IssueResult<C>> renewResult(C current) {
+    return renew(current).map(IssueResult::of);
   }
 
   /**
@@ -37,4 +59,31 @@ public interface CredentialIssuer<C extends Credential> {
 
   /** Who asks for what: the audit fields of every event about this issuer's credentials. */
   IssuerInfo describe();
+
+  /**
+   * An issuer made of a description and a function that issues: neither renews nor revokes.
+   *
+   * @param info the audit fields
+   * @param issue one round trip to the upstream; must not return null
+   */
+  static <C extends Credential> CredentialIssuer<C> of(IssuerInfo info, Supplier<C> issue) {
+    Objects.requireNonNull(info, "info");
+    Objects.requireNonNull(issue, "issue");
+    return new CredentialIssuer<>() {
+      @Override
+      public C issue() {
+        return Objects.requireNonNull(issue.get(), "the issuer function returned null");
+      }
+
+      @Override
+      public IssuerInfo describe() {
+        return info;
+      }
+
+      @Override
+      public String toString() {
+        return "CredentialIssuer[" + info.provider() + "]";
+      }
+    };
+  }
 }

@@ -16,6 +16,8 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -35,6 +37,7 @@ import org.jspecify.annotations.Nullable;
  * }</pre>
  */
 public final class Emulator implements AutoCloseable {
+  private static final DateTimeFormatter HTTP_DATE = DateTimeFormatter.RFC_1123_DATE_TIME;
   private final String name;
   private final EmulatedProtocol protocol;
   private final Clock clock;
@@ -180,7 +183,9 @@ public final class Emulator implements AutoCloseable {
           out = toDefinition(response);
         }
         case THROTTLE -> {
-          response = protocol.throttled(fault.duration(), request);
+          EmulatedResponse throttled = protocol.throttled(fault.duration(), request);
+          response =
+              fault.rawRetryAfter().map(v -> withRetryAfter(throttled, v)).orElse(throttled);
           out = toDefinition(response);
         }
         case MALFORMED_BODY -> {
@@ -214,9 +219,24 @@ public final class Emulator implements AutoCloseable {
     }
   }
 
-  private static ResponseDefinitionBuilder toDefinition(EmulatedResponse r) {
+  private static EmulatedResponse withRetryAfter(EmulatedResponse r, String value) {
+    Map<String, String> h = new LinkedHashMap<>();
+    r.headers().forEach((k, v) -> {
+      if (!k.equalsIgnoreCase("Retry-After")) {
+        h.put(k, v);
+      }
+    });
+    h.put("Retry-After", value);
+    return new EmulatedResponse(r.status(), h, r.body());
+  }
+
+  private ResponseDefinitionBuilder toDefinition(EmulatedResponse r) {
     ResponseDefinitionBuilder b =
         ResponseDefinitionBuilder.responseDefinition().withStatus(r.status()).withBody(r.body());
+    if (r.headers().keySet().stream().noneMatch("Date"::equalsIgnoreCase)) {
+      // The upstream's own clock, as a real server sends it: clients estimate skew from it.
+      b.withHeader("Date", HTTP_DATE.format(clock.instant().atZone(ZoneOffset.UTC)));
+    }
     r.headers().forEach(b::withHeader);
     return b;
   }

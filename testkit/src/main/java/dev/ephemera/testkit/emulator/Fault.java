@@ -2,6 +2,8 @@ package dev.ephemera.testkit.emulator;
 
 import java.time.Duration;
 import java.util.Objects;
+import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One way an upstream misbehaves. The vocabulary is shared by every emulator; each renders
@@ -31,11 +33,17 @@ public final class Fault {
   private final Kind kind;
   private final int status;
   private final Duration duration;
+  private final @Nullable String rawRetryAfter;
 
   private Fault(Kind kind, int status, Duration duration) {
+    this(kind, status, duration, null);
+  }
+
+  private Fault(Kind kind, int status, Duration duration, @Nullable String rawRetryAfter) {
     this.kind = kind;
     this.status = status;
     this.duration = duration;
+    this.rawRetryAfter = rawRetryAfter;
   }
 
   /** The normal response after {@code delay}. */
@@ -54,6 +62,16 @@ public final class Fault {
   /** The protocol's throttling response, with {@code retryAfter} as its hint. */
   public static Fault throttle(Duration retryAfter) {
     return new Fault(Kind.THROTTLE, 429, Objects.requireNonNull(retryAfter, "retryAfter"));
+  }
+
+  /**
+   * The protocol's throttling response with {@code retryAfterHeader} sent verbatim as its {@code
+   * Retry-After} header: a hostile or malformed hint ({@code 99999999999999999}, a date in year
+   * 9999, {@code -5}, garbage).
+   */
+  public static Fault throttle(String retryAfterHeader) {
+    Objects.requireNonNull(retryAfterHeader, "retryAfterHeader");
+    return new Fault(Kind.THROTTLE, 429, Duration.ZERO, retryAfterHeader);
   }
 
   /** A connection reset. */
@@ -86,6 +104,11 @@ public final class Fault {
     return status;
   }
 
+  /** The raw {@code Retry-After} header of a {@link #throttle(String)} fault, if any. */
+  public Optional<String> rawRetryAfter() {
+    return Optional.ofNullable(rawRetryAfter);
+  }
+
   /** The delay for {@code LATENCY}, the retry-after hint for {@code THROTTLE}. */
   public Duration duration() {
     return duration;
@@ -96,7 +119,8 @@ public final class Fault {
     return switch (kind) {
       case LATENCY -> "latency(" + duration + ")";
       case STATUS -> "status(" + status + ")";
-      case THROTTLE -> "throttle(" + duration + ")";
+      case THROTTLE ->
+          "throttle(" + (rawRetryAfter != null ? '"' + rawRetryAfter + '"' : duration) + ")";
       default -> kind.name().toLowerCase(java.util.Locale.ROOT);
     };
   }

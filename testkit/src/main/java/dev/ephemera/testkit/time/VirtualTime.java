@@ -31,7 +31,8 @@ public final class VirtualTime implements Timebase {
   private final PriorityQueue<Entry> queue = new PriorityQueue<>();
   private final Instant start;
   private final VirtualScheduler scheduler = new VirtualScheduler();
-  private final VirtualClock clock = new VirtualClock(ZoneOffset.UTC);
+  private final VirtualClock clock = new VirtualClock(ZoneOffset.UTC, true);
+  private final VirtualClock upstreamClock = new VirtualClock(ZoneOffset.UTC, false);
   private long nanos; // elapsed virtual time, guarded by lock
   private long wallOffsetNanos; // wall-clock jumps, guarded by lock
   private long sequence; // guarded by lock
@@ -50,9 +51,18 @@ public final class VirtualTime implements Timebase {
     return new VirtualTime(Objects.requireNonNull(start, "start"));
   }
 
+  /** The local wall clock: what the workload under test reads; {@link #jumpWallClock} moves it. */
   @Override
   public Clock clock() {
     return clock;
+  }
+
+  /**
+   * The upstreams' clock: the same virtual time, but not moved by {@link #jumpWallClock}. Give it
+   * to emulators and the OIDC issuer, so a test can put the workload's clock off against theirs.
+   */
+  public Clock upstreamClock() {
+    return upstreamClock;
   }
 
   @Override
@@ -113,8 +123,9 @@ public final class VirtualTime implements Timebase {
   }
 
   /**
-   * Jumps the wall clock by {@code delta} (either way) without moving the ticker or running tasks:
-   * an NTP step or a VM resume. Lifetimes measured on the ticker must not notice.
+   * Jumps the local wall clock ({@link #clock()}) by {@code delta} (either way) without moving the
+   * ticker, the {@link #upstreamClock()} or running tasks: an NTP step or a VM resume on the
+   * workload's machine. Lifetimes measured on the ticker must not notice.
    */
   public void jumpWallClock(Duration delta) {
     synchronized (lock) {
@@ -187,9 +198,11 @@ public final class VirtualTime implements Timebase {
 
   private final class VirtualClock extends Clock {
     private final ZoneId zone;
+    private final boolean local;
 
-    VirtualClock(ZoneId zone) {
+    VirtualClock(ZoneId zone, boolean local) {
       this.zone = zone;
+      this.local = local;
     }
 
     @Override
@@ -199,13 +212,13 @@ public final class VirtualTime implements Timebase {
 
     @Override
     public Clock withZone(ZoneId newZone) {
-      return new VirtualClock(newZone);
+      return new VirtualClock(newZone, local);
     }
 
     @Override
     public Instant instant() {
       synchronized (lock) {
-        return start.plusNanos(nanos + wallOffsetNanos);
+        return start.plusNanos(local ? nanos + wallOffsetNanos : nanos);
       }
     }
   }
