@@ -18,6 +18,8 @@ import org.jspecify.annotations.Nullable;
  * @param failureStreak refresh failures since the last success
  * @param issuances issuances and renewals that succeeded since the source was built
  * @param failures refresh attempts that failed since the source was built
+ * @param auditEventsDropped audit events of this source that some listener did not get (its queue
+ *     was full, it was stuck, or the event could not be built); visible here without any listener
  */
 public record SourceStatus(
     String name,
@@ -28,7 +30,32 @@ public record SourceStatus(
     @Nullable CredentialUnavailableException lastFailure,
     int failureStreak,
     long issuances,
-    long failures) {
+    long failures,
+    long auditEventsDropped) {
+
+  /** A status with no audit events dropped. */
+  public SourceStatus(
+      String name,
+      SourceState state,
+      @Nullable String credentialId,
+      @Nullable Instant expiresAt,
+      @Nullable Instant nextRefreshAt,
+      @Nullable CredentialUnavailableException lastFailure,
+      int failureStreak,
+      long issuances,
+      long failures) {
+    this(
+        name,
+        state,
+        credentialId,
+        expiresAt,
+        nextRefreshAt,
+        lastFailure,
+        failureStreak,
+        issuances,
+        failures,
+        0);
+  }
 
   /** The held credential's id, if any. */
   public Optional<String> heldCredentialId() {

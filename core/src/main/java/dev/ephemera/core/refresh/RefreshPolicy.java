@@ -27,11 +27,17 @@ import java.util.Objects;
  *       the original lifetime (max TTL near) is replaced by a new issuance</td></tr>
  *   <tr><td>revokeDelay</td><td>0</td><td>grace before a superseded credential is revoked (lets
  *       pooled connections drain)</td></tr>
+ *   <tr><td>maxRetryAfter</td><td>5 min</td><td>an upstream's Retry-After hint is honoured up to
+ *       this long; a longer (or hostile) hint is cut to it</td></tr>
  * </table>
  *
- * <p>A retry is never scheduled past the held credential's end of service: a backoff that would
- * overshoot it is cut to half the time left, so attempts continue while the credential lasts. A
- * throttling response's retry-after hint is honoured even then.
+ * <p>A retry is never scheduled past the held credential's end of service: a backoff or retry-after
+ * hint that would overshoot it is cut to half the time left, so attempts continue while the
+ * credential lasts. The backoff binds every caller: with nothing valid held, callers that arrive
+ * before the next attempt is due fail fast with the last failure instead of calling the upstream.
+ *
+ * <p>Any duration is accepted up to {@link Duration}'s range; the engine saturates them, so a
+ * setting of 300 years means "practically never", not an overflow.
  */
 public final class RefreshPolicy {
   private static final RefreshPolicy DEFAULTS = builder().build();
@@ -46,6 +52,7 @@ public final class RefreshPolicy {
   private final Duration acquireTimeout;
   private final double minRenewalFraction;
   private final Duration revokeDelay;
+  private final Duration maxRetryAfter;
 
   private RefreshPolicy(Builder b) {
     this.refreshFraction = b.refreshFraction;
@@ -58,6 +65,7 @@ public final class RefreshPolicy {
     this.acquireTimeout = b.acquireTimeout;
     this.minRenewalFraction = b.minRenewalFraction;
     this.revokeDelay = b.revokeDelay;
+    this.maxRetryAfter = b.maxRetryAfter;
   }
 
   /** The defaults described above. */
@@ -83,6 +91,7 @@ public final class RefreshPolicy {
     b.acquireTimeout = acquireTimeout;
     b.minRenewalFraction = minRenewalFraction;
     b.revokeDelay = revokeDelay;
+    b.maxRetryAfter = maxRetryAfter;
     return b;
   }
 
@@ -136,6 +145,11 @@ public final class RefreshPolicy {
     return revokeDelay;
   }
 
+  /** The longest upstream Retry-After hint that is honoured; longer hints are cut to it. */
+  public Duration maxRetryAfter() {
+    return maxRetryAfter;
+  }
+
   @Override
   public String toString() {
     return "RefreshPolicy[refreshFraction="
@@ -158,6 +172,8 @@ public final class RefreshPolicy {
         + minRenewalFraction
         + ", revokeDelay="
         + revokeDelay
+        + ", maxRetryAfter="
+        + maxRetryAfter
         + "]";
   }
 
@@ -173,6 +189,7 @@ public final class RefreshPolicy {
     private Duration acquireTimeout = Duration.ofSeconds(30);
     private double minRenewalFraction = 0.5;
     private Duration revokeDelay = Duration.ZERO;
+    private Duration maxRetryAfter = Duration.ofMinutes(5);
 
     private Builder() {}
 
@@ -233,6 +250,12 @@ public final class RefreshPolicy {
     /** Grace before revoking a superseded credential; not negative. */
     public Builder revokeDelay(Duration delay) {
       this.revokeDelay = nonNegative(delay, "revokeDelay");
+      return this;
+    }
+
+    /** The longest Retry-After hint honoured; positive. Longer hints are cut to it. */
+    public Builder maxRetryAfter(Duration max) {
+      this.maxRetryAfter = positive(max, "maxRetryAfter");
       return this;
     }
 

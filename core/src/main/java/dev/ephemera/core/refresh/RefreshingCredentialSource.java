@@ -18,6 +18,7 @@ import dev.ephemera.core.audit.AuditOutcome;
 import dev.ephemera.core.audit.AuditPublisher;
 import dev.ephemera.core.spi.CredentialIssuer;
 import dev.ephemera.core.spi.ErrorText;
+import dev.ephemera.core.spi.IssueResult;
 import dev.ephemera.core.spi.IssuerInfo;
 import java.time.Clock;
 import java.time.Duration;
@@ -31,7 +32,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 import java.util.random.RandomGenerator;
@@ -71,9 +72,15 @@ import org.jspecify.annotations.Nullable;
 public final class RefreshingCredentialSource<C extends Credential> implements CredentialSource<C> {
 
   private enum Trigger {
+    /** The timer: a planned refresh or a retry. Renews when it can. */
     SCHEDULED,
+    /** A caller with nothing valid held, or the prefetch. Renews when it can. Bound by backoff. */
     DEMAND,
+    /** {@code get(minRemaining)} found the held credential too short. Bound by backoff. */
+    MIN_REMAINING,
+    /** {@code refresh()}. Bound only by the upstream's Retry-After. */
     FORCED,
+    /** {@code invalidate()}. Bound only by the upstream's Retry-After. */
     INVALIDATED
   }
 
@@ -111,6 +118,15 @@ public final class RefreshingCredentialSource<C extends Credential> implements C
   private final AuditHost host;
   private final RandomGenerator random;
   private final List<Consumer<? super C>> subscribers = new CopyOnWriteArrayList<>();
+  private final AtomicLong unbuiltAuditEvents = new AtomicLong();
+  // The policy's durations, saturated once.
+  private final long marginNanos;
+  private final long initialBackoffNanos;
+  private final long maxBackoffNanos;
+  private final long terminalInitialBackoffNanos;
+  private final long terminalMaxBackoffNanos;
+  private final long maxRetryAfterNanos;
+  private final Duration acquireTimeout;
 
   private volatile Snapshot<C> snapshot =
       new Snapshot<>(null, SourceState.STARTING, Long.MIN_VALUE, null);
@@ -124,8 +140,11 @@ public final class RefreshingCredentialSource<C extends Credential> implements C
   private long generation;
   private @Nullable C lastIssued;
   private long firstLifetimeNanos;
+  private long lastIssuedServeNanos;
   private int failureStreak;
   private @Nullable CredentialUnavailableException lastFailure;
+  private long nextAttemptAtNanos = Schedule.NONE;
+  private long throttledUntilNanos = Schedule.NONE;
   private long issuances;
   private long failures;
   private boolean closed;
@@ -140,16 +159,16 @@ public final class RefreshingCredentialSource<C extends Credential> implements C
     this.scheduler = b.timebase.scheduler();
     this.host = b.host;
     this.random = b.random != null ? b.random : new SplittableRandom();
+    this.marginNanos = Schedule.nanos(policy.expiryMargin());
+    this.initialBackoffNanos = Schedule.nanos(policy.initialBackoff());
+    this.maxBackoffNanos = Schedule.nanos(policy.maxBackoff());
+    this.terminalInitialBackoffNanos = Schedule.nanos(policy.terminalInitialBackoff());
+    this.terminalMaxBackoffNanos = Schedule.nanos(policy.terminalMaxBackoff());
+    this.maxRetryAfterNanos = Schedule.nanos(policy.maxRetryAfter());
+    this.acquireTimeout = Duration.ofNanos(Schedule.nanos(policy.acquireTimeout()));
     this.audit =
         new AuditPublisher(
-            b.listeners,
-            scheduler.auditDelivery(),
-            b.auditQueueCapacity,
-            dropped ->
-                event(AuditEventType.ANOMALY, AuditOutcome.FAILURE)
-                    .attribute("anomaly", "audit-events-dropped")
-                    .attribute("dropped", Long.toString(dropped))
-                    .build());
+            b.listeners, scheduler.auditDelivery(), b.auditQueueCapacity, this::dropReport);
   }
 
   /** A builder; prefer {@link dev.ephemera.core.CredentialSources#refreshing}. */
@@ -167,20 +186,22 @@ public final class RefreshingCredentialSource<C extends Credential> implements C
 
   @Override
   public C get(Duration minRemaining) {
-    long need = Objects.requireNonNull(minRemaining, "minRemaining").toNanos();
+    long need = Schedule.nanos(Objects.requireNonNull(minRemaining, "minRemaining"));
     if (need < 0) {
       throw new IllegalArgumentException("minRemaining must not be negative: " + minRemaining);
     }
     Snapshot<C> s = snapshot;
     C c = s.serving;
-    if (c != null && s.staleAtNanos - ticker.read() >= need) {
+    if (c != null && Schedule.subtract(s.staleAtNanos, ticker.read()) >= need) {
       return c;
     }
-    C fresh = await(startAttempt(c == null ? Trigger.DEMAND : Trigger.FORCED));
+    throwIfUnsatisfiable(need, minRemaining);
+    C fresh = await(acquire(c == null ? Trigger.DEMAND : Trigger.MIN_REMAINING));
     Snapshot<C> after = snapshot;
-    if (after.serving == fresh && after.staleAtNanos - ticker.read() >= need) {
+    if (after.serving == fresh && Schedule.subtract(after.staleAtNanos, ticker.read()) >= need) {
       return fresh;
     }
+    throwIfUnsatisfiable(need, minRemaining);
     throw new CredentialUnavailableException(
         Reason.UNAVAILABLE,
         "source '"
@@ -189,6 +210,32 @@ public final class RefreshingCredentialSource<C extends Credential> implements C
             + minRemaining
             + ": the upstream issued one that is served until "
             + after.staleAt);
+  }
+
+  /**
+   * Once the upstream has shown how long it issues for, a longer request fails at once, without an
+   * issuance; the next refresh may show a longer lifetime.
+   */
+  private void throwIfUnsatisfiable(long need, Duration minRemaining) {
+    long most;
+    lock.lock();
+    try {
+      most = lastIssuedServeNanos;
+    } finally {
+      lock.unlock();
+    }
+    if (most > 0 && need > most) {
+      throw new CredentialUnavailableException(
+          Reason.CONFIGURATION,
+          "source '"
+              + name
+              + "' cannot provide a credential valid for "
+              + minRemaining
+              + ": its upstream issues credentials served for at most "
+              + Duration.ofNanos(most)
+              + " (lifetime less the expiry margin); ask for less, or configure a longer"
+              + " lifetime at the backend");
+    }
   }
 
   @Override
@@ -204,7 +251,7 @@ public final class RefreshingCredentialSource<C extends Credential> implements C
 
   @Override
   public CompletableFuture<C> refresh() {
-    return startAttempt(Trigger.FORCED);
+    return acquire(Trigger.FORCED);
   }
 
   @Override
@@ -220,7 +267,7 @@ public final class RefreshingCredentialSource<C extends Credential> implements C
     } finally {
       lock.unlock();
     }
-    return startAttempt(Trigger.INVALIDATED);
+    return acquire(Trigger.INVALIDATED);
   }
 
   @Override
@@ -238,7 +285,8 @@ public final class RefreshingCredentialSource<C extends Credential> implements C
           lastFailure,
           failureStreak,
           issuances,
-          failures);
+          failures,
+          audit.dropped() + unbuiltAuditEvents.get());
     } finally {
       lock.unlock();
     }
@@ -268,6 +316,7 @@ public final class RefreshingCredentialSource<C extends Credential> implements C
   public void close() {
     C held;
     List<PendingRevocation<C>> pending;
+    CompletableFuture<C> waiting;
     lock.lock();
     try {
       if (closed) {
@@ -287,17 +336,23 @@ public final class RefreshingCredentialSource<C extends Credential> implements C
       pending = new ArrayList<>(pendingRevocations);
       pendingRevocations.clear();
       subscribers.clear();
+      // Waiters are released now; the attempt's late answer is revoked when it arrives.
+      waiting = inflight;
+      inflight = null;
     } finally {
       lock.unlock();
     }
+    if (waiting != null) {
+      waiting.completeExceptionally(closedException());
+    }
     for (PendingRevocation<C> p : pending) {
-      p.task().cancel();
+      safely(p.task()::cancel);
       revoke(p.credential());
     }
     if (held != null) {
       revoke(held);
     }
-    publish(event(AuditEventType.CLOSED, AuditOutcome.SUCCESS));
+    publish(AuditEventType.CLOSED, AuditOutcome.SUCCESS, e -> {});
     awaitAuditDelivery();
   }
 
@@ -307,19 +362,21 @@ public final class RefreshingCredentialSource<C extends Credential> implements C
    * file loses nothing. A blocked listener delays {@code close()} by that bound, never more.
    */
   private void awaitAuditDelivery() {
-    CompletableFuture<Void> delivered = audit.flush();
-    if (delivered.isDone()) {
-      return;
-    }
-    Scheduler.Task giveUp = scheduler.schedule(() -> delivered.complete(null), CLOSE_AUDIT_WAIT);
     try {
-      delivered.get();
+      CompletableFuture<Void> delivered = audit.flush();
+      if (delivered.isDone()) {
+        return;
+      }
+      Scheduler.Task giveUp = scheduler.schedule(() -> delivered.complete(null), CLOSE_AUDIT_WAIT);
+      try {
+        delivered.get();
+      } finally {
+        giveUp.cancel();
+      }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-    } catch (ExecutionException e) {
-      // cannot happen: the barrier only ever completes normally
-    } finally {
-      giveUp.cancel();
+    } catch (ExecutionException | RuntimeException e) {
+      // close() never fails for want of audit delivery
     }
   }
 
@@ -338,63 +395,79 @@ public final class RefreshingCredentialSource<C extends Credential> implements C
 
   // ---------------------------------------------------------------- acquisition
 
-  /** With nothing valid held: fail fast on a known failure, else join or start an attempt. */
+  /**
+   * Joins the attempt in flight, or starts one, unless the backoff binds this trigger: then the
+   * last failure answers at once, so the upstream sees the backoff's calls, not the callers'.
+   */
   private CompletableFuture<C> acquire(Trigger trigger) {
-    lock.lock();
-    try {
-      if (closed) {
-        return CompletableFuture.failedFuture(closedException());
-      }
-      C installed = snapshot.serving;
-      if (installed != null) {
-        return CompletableFuture.completedFuture(installed); // an attempt finished meanwhile
-      }
-      CompletableFuture<C> f = inflight;
-      if (f != null) {
-        return f;
-      }
-      // The last attempt failed and its retry is scheduled: answer with that failure rather than
-      // hammering the upstream once per caller. Terminal failures wait for their retry; transient
-      // ones are retried now (an outage that ended should heal the first caller after it).
-      CredentialUnavailableException last = lastFailure;
-      if (last != null && last.isTerminal() && snapshot.serving == null) {
-        return CompletableFuture.failedFuture(last);
-      }
-    } finally {
-      lock.unlock();
-    }
-    return startAttempt(trigger);
-  }
-
-  private CompletableFuture<C> startAttempt(Trigger trigger) {
     CompletableFuture<C> f;
     lock.lock();
     try {
       if (closed) {
         return CompletableFuture.failedFuture(closedException());
       }
+      C installed = snapshot.serving;
+      if (installed != null && trigger == Trigger.DEMAND) {
+        return CompletableFuture.completedFuture(installed); // an attempt finished meanwhile
+      }
       if (inflight != null) {
         return inflight;
       }
-      f = new CompletableFuture<>();
-      inflight = f;
-      cancel(refreshTask);
-      refreshTask = null;
-      nextRefreshAt = null;
+      CredentialUnavailableException last = lastFailure;
+      if (last != null) {
+        long now = ticker.read();
+        boolean backoffBinds = trigger == Trigger.DEMAND || trigger == Trigger.MIN_REMAINING;
+        long until = backoffBinds ? nextAttemptAtNanos : throttledUntilNanos;
+        if (now < until) {
+          return CompletableFuture.failedFuture(last);
+        }
+      }
+      f = begin();
     } finally {
       lock.unlock();
     }
+    dispatch(f, trigger);
+    return f;
+  }
+
+  /** Starts an attempt regardless of backoff (the timer's own, or the prefetch). */
+  private void startAttempt(Trigger trigger) {
+    CompletableFuture<C> f;
+    lock.lock();
+    try {
+      if (closed || inflight != null) {
+        return;
+      }
+      f = begin();
+    } finally {
+      lock.unlock();
+    }
+    dispatch(f, trigger);
+  }
+
+  /** Under the lock: the new attempt's future, with the planned refresh it replaces cancelled. */
+  private CompletableFuture<C> begin() {
+    CompletableFuture<C> f = new CompletableFuture<>();
+    inflight = f;
+    cancel(refreshTask);
+    refreshTask = null;
+    nextRefreshAt = null;
+    return f;
+  }
+
+  private void dispatch(CompletableFuture<C> f, Trigger trigger) {
     try {
       scheduler.workers().execute(() -> runAttempt(f, trigger));
-    } catch (RejectedExecutionException e) {
+    } catch (Throwable e) {
       fail(
           f,
           new CredentialUnavailableException(
-              Reason.UNAVAILABLE, "the refresh executor rejected the attempt", e),
+              Reason.UNAVAILABLE,
+              "the refresh executor rejected the attempt: " + ErrorText.describe(e),
+              ErrorText.scrub(e)),
           0,
           1);
     }
-    return f;
   }
 
   private C await(CompletableFuture<C> f) {
@@ -419,15 +492,19 @@ public final class RefreshingCredentialSource<C extends Credential> implements C
       return f;
     }
     CompletableFuture<C> waiter = new CompletableFuture<>();
-    Duration timeout = policy.acquireTimeout();
-    Scheduler.Task task =
-        scheduler.schedule(
-            () ->
-                waiter.completeExceptionally(
-                    new CredentialUnavailableException(
-                        Reason.TIMEOUT,
-                        "no credential from source '" + name + "' within " + timeout)),
-            timeout);
+    Scheduler.Task task;
+    try {
+      task =
+          scheduler.schedule(
+              () ->
+                  waiter.completeExceptionally(
+                      new CredentialUnavailableException(
+                          Reason.TIMEOUT,
+                          "no credential from source '" + name + "' within " + acquireTimeout)),
+              acquireTimeout);
+    } catch (Throwable e) {
+      return f; // no timer to be had: the attempt itself always completes
+    }
     f.whenComplete(
         (c, e) -> {
           task.cancel();
@@ -442,64 +519,78 @@ public final class RefreshingCredentialSource<C extends Credential> implements C
 
   // ---------------------------------------------------------------- one attempt
 
+  /**
+   * One attempt. Whatever is thrown on any step, by the issuer, the clock, the random source or the
+   * scheduler, ends in {@link #fail}: the attempt is never left in flight.
+   */
   private void runAttempt(CompletableFuture<C> f, Trigger trigger) {
-    int attempt;
-    C renewable;
-    lock.lock();
+    int attempt = 1;
+    long start = 0;
     try {
-      attempt = failureStreak + 1;
-      renewable =
-          trigger == Trigger.SCHEDULED || trigger == Trigger.DEMAND ? snapshot.serving : null;
-    } finally {
-      lock.unlock();
-    }
-    long start = ticker.read();
-    try {
+      C renewable;
+      lock.lock();
+      try {
+        attempt = failureStreak == Integer.MAX_VALUE ? failureStreak : failureStreak + 1;
+        renewable =
+            trigger == Trigger.SCHEDULED || trigger == Trigger.DEMAND ? snapshot.serving : null;
+      } finally {
+        lock.unlock();
+      }
+      start = ticker.read();
       if (renewable != null) {
-        Optional<C> renewed = tryRenew(renewable, attempt);
+        Optional<IssueResult<C>> renewed = tryRenew(renewable, attempt);
         if (renewed.isPresent()) {
-          C r = renewed.get();
+          IssueResult<C> r = renewed.get();
           long end = ticker.read();
           if (renewalSufficient(r)) {
-            install(f, r, start, end, attempt);
+            install(f, r, start, end, attempt, false);
             return;
           }
           // Capped near max TTL: keep the short extension while a new credential is issued.
-          install(null, r, start, end, attempt);
+          install(null, r, start, end, attempt, false);
           start = ticker.read();
         }
       }
-      C fresh = Objects.requireNonNull(issuer.issue(), "issuer returned null");
-      install(f, fresh, start, ticker.read(), attempt);
-    } catch (RuntimeException | Error e) {
-      fail(f, classify(e), ticker.read() - start, attempt);
-      if (e instanceof VirtualMachineError) {
-        throw e;
-      }
+      IssueResult<C> fresh = Objects.requireNonNull(issuer.issueResult(), "issuer returned null");
+      install(f, fresh, start, ticker.read(), attempt, true);
+    } catch (Throwable e) {
+      fail(f, classify(e), elapsedSince(start), attempt);
     }
   }
 
-  private Optional<C> tryRenew(C held, int attempt) {
+  private long elapsedSince(long start) {
+    try {
+      return Math.max(0, Schedule.subtract(ticker.read(), start));
+    } catch (Throwable e) {
+      return 0;
+    }
+  }
+
+  private Optional<IssueResult<C>> tryRenew(C held, int attempt) {
     long start = ticker.read();
     try {
-      return issuer.renew(held);
+      return Objects.requireNonNull(issuer.renewResult(held), "renewResult returned null");
     } catch (CredentialUnavailableException e) {
       if (!e.isTerminal()) {
         throw e;
       }
       // Refused for good (revoked elsewhere, past its max TTL): audit it, then issue anew.
       publish(
-          event(AuditEventType.RENEWED, AuditOutcome.FAILURE)
-              .credential(held)
-              .latency(Duration.ofNanos(ticker.read() - start))
-              .attempt(attempt)
-              .error(auditError(e)));
+          AuditEventType.RENEWED,
+          AuditOutcome.FAILURE,
+          ev ->
+              ev.credential(held)
+                  .latency(Duration.ofNanos(elapsedSince(start)))
+                  .attempt(attempt)
+                  .error(auditError(e)));
       return Optional.empty();
     }
   }
 
-  private boolean renewalSufficient(C renewed) {
-    long lifetime = lifetimeNanos(renewed, clock.instant());
+  private boolean renewalSufficient(IssueResult<C> renewed) {
+    long lifetime =
+        Schedule.lifetimeNanos(
+            renewed.credential(), clock.instant(), renewed.upstreamTime().orElse(null));
     lock.lock();
     try {
       return firstLifetimeNanos == 0
@@ -510,20 +601,30 @@ public final class RefreshingCredentialSource<C extends Credential> implements C
   }
 
   /**
-   * Makes {@code fresh} the served credential. With {@code f} null this is an intermediate install
-   * (a capped renewal) and the attempt goes on.
+   * Makes the result's credential the served one. With {@code f} null this is an intermediate
+   * install (a capped renewal) and the attempt goes on. Nothing after the swap can throw: the state
+   * is either the old one (and the caller fails the attempt) or the new one, complete.
    */
   private void install(
-      @Nullable CompletableFuture<C> f, C fresh, long start, long receivedAt, int attempt) {
+      @Nullable CompletableFuture<C> f,
+      IssueResult<C> result,
+      long start,
+      long receivedAt,
+      int attempt,
+      boolean issued) {
+    C fresh = result.credential();
     Instant now = clock.instant();
-    long lifetime = lifetimeNanos(fresh, now);
-    if (lifetime <= 0) {
+    Instant upstreamTime = result.upstreamTime().orElse(null);
+    long lifetime = Schedule.lifetimeNanos(fresh, now, upstreamTime);
+    long serve = Schedule.serveNanos(lifetime, marginNanos, result.staleIn().orElse(null));
+    if (lifetime <= 0 || serve <= 0) {
       throw new CredentialUnavailableException(
           Reason.MALFORMED_RESPONSE,
           "the upstream returned credential "
               + fresh.id()
               + " that had already expired (expiresAt "
               + fresh.expiresAt()
+              + (upstreamTime != null ? ", upstream time " + upstreamTime : "")
               + ", now "
               + now
               + ")");
@@ -537,27 +638,51 @@ public final class RefreshingCredentialSource<C extends Credential> implements C
       previous = lastIssued;
       rotated = previous == null || !previous.id().equals(fresh.id());
       if (!closedMeanwhile) {
-        long margin = Math.min(policy.expiryMargin().toNanos(), lifetime / 2);
-        long serve = lifetime - margin;
-        long staleAt = receivedAt + serve;
+        double draw = policy.jitterFraction() > 0 ? random.nextDouble(-1, 1) : 0;
+        long refreshOffset =
+            Schedule.refreshOffsetNanos(
+                lifetime,
+                serve,
+                policy.refreshFraction(),
+                policy.jitterFraction(),
+                draw,
+                result.refreshIn().orElse(null));
+        long staleAt = Schedule.add(receivedAt, serve);
+        long nowTick = ticker.read();
+        long gen = generation + 1;
+        Duration expireIn = Duration.ofNanos(Math.max(0, Schedule.subtract(staleAt, nowTick)));
+        Duration refreshIn =
+            Duration.ofNanos(
+                Math.max(0, Schedule.subtract(Schedule.add(receivedAt, refreshOffset), nowTick)));
+        Instant refreshAtWall = now.plus(refreshIn);
+        Instant staleAtWall = now.plusNanos(serve);
+        // The new timers first: if the scheduler fails, the old state stands whole.
+        Scheduler.Task newExpiry = scheduler.schedule(() -> expire(gen), expireIn);
+        Scheduler.Task newRefresh;
+        try {
+          newRefresh = scheduler.schedule(() -> scheduledRefresh(gen), refreshIn);
+        } catch (Throwable e) {
+          newExpiry.cancel();
+          throw e;
+        }
+        generation = gen;
+        cancel(expiryTask);
+        cancel(refreshTask);
+        expiryTask = newExpiry;
+        refreshTask = newRefresh;
+        nextRefreshAt = refreshAtWall;
+        snapshot = new Snapshot<>(fresh, SourceState.VALID, staleAt, staleAtWall);
         if (rotated) {
           firstLifetimeNanos = lifetime;
         }
-        generation++;
-        long gen = generation;
-        cancel(expiryTask);
-        cancel(refreshTask);
-        long nowTick = ticker.read();
-        expiryTask = scheduler.schedule(() -> expire(gen), Duration.ofNanos(staleAt - nowTick));
-        long refreshAt = receivedAt + refreshOffset(lifetime, serve);
-        Duration refreshIn = Duration.ofNanos(Math.max(0, refreshAt - nowTick));
-        refreshTask = scheduler.schedule(() -> scheduledRefresh(gen), refreshIn);
-        nextRefreshAt = now.plus(refreshIn);
-        snapshot =
-            new Snapshot<>(fresh, SourceState.VALID, staleAt, now.plusNanos(staleAt - receivedAt));
+        if (issued) {
+          lastIssuedServeNanos = serve;
+        }
         lastIssued = fresh;
         failureStreak = 0;
         lastFailure = null;
+        nextAttemptAtNanos = Schedule.NONE;
+        throttledUntilNanos = Schedule.NONE;
         issuances++;
         if (f != null && inflight == f) {
           inflight = null;
@@ -573,12 +698,16 @@ public final class RefreshingCredentialSource<C extends Credential> implements C
       }
       return;
     }
+    long latency = Math.max(0, Schedule.subtract(receivedAt, start));
     publish(
-        event(rotated ? AuditEventType.ISSUED : AuditEventType.RENEWED, AuditOutcome.SUCCESS)
-            .credential(fresh)
-            .latency(Duration.ofNanos(receivedAt - start))
-            .attempt(attempt));
-    reportSkew(fresh, now);
+        rotated ? AuditEventType.ISSUED : AuditEventType.RENEWED,
+        AuditOutcome.SUCCESS,
+        e -> {
+          e.credential(fresh).latency(Duration.ofNanos(latency)).attempt(attempt);
+          result.refreshIn().ifPresent(h -> e.attribute("refreshHintSeconds", seconds(h)));
+          result.staleIn().ifPresent(h -> e.attribute("staleHintSeconds", seconds(h)));
+        });
+    reportSkew(fresh, now, upstreamTime);
     if (rotated && previous != null) {
       notifySubscribers(fresh);
       retire(previous);
@@ -588,52 +717,93 @@ public final class RefreshingCredentialSource<C extends Credential> implements C
     }
   }
 
+  private static String seconds(Duration d) {
+    return Long.toString(d.getSeconds());
+  }
+
+  /**
+   * Records a failed attempt and plans the retry. Never throws: whatever happens here, the attempt
+   * leaves flight, its waiters are completed and the failure is audited.
+   */
   private void fail(
       CompletableFuture<C> f, CredentialUnavailableException error, long took, int attempt) {
     Duration retryIn = null;
-    lock.lock();
     try {
-      failures++;
-      failureStreak++;
-      lastFailure = error;
-      if (!closed) {
-        Snapshot<C> s = snapshot;
-        long delay = backoffNanos(error, failureStreak);
-        if (s.serving != null) {
-          long left = s.staleAtNanos - ticker.read();
-          if (delay > left) {
-            delay = left < policy.initialBackoff().toNanos() ? left : left / 2;
+      lock.lock();
+      try {
+        if (inflight == f) {
+          inflight = null;
+        }
+        failures++;
+        if (failureStreak < Integer.MAX_VALUE) {
+          failureStreak++;
+        }
+        lastFailure = error;
+        nextAttemptAtNanos = Schedule.NONE;
+        throttledUntilNanos = Schedule.NONE;
+        if (!closed) {
+          Snapshot<C> s = snapshot;
+          snapshot =
+              s.withState(s.serving != null ? SourceState.DEGRADED : SourceState.UNAVAILABLE);
+          long now = ticker.read();
+          long hint = error.retryAfter().map(Schedule::nanos).orElse(-1L);
+          long left = s.serving != null ? Math.max(0, Schedule.subtract(s.staleAtNanos, now)) : -1;
+          long delay =
+              Schedule.retryDelayNanos(
+                  backoffNanos(error, failureStreak),
+                  hint,
+                  maxRetryAfterNanos,
+                  left,
+                  initialBackoffNanos);
+          Duration in = Duration.ofNanos(delay);
+          cancel(refreshTask);
+          refreshTask = null;
+          nextRefreshAt = null;
+          nextAttemptAtNanos = Schedule.add(now, delay);
+          if (hint >= 0) {
+            throttledUntilNanos =
+                Schedule.add(now, Math.min(hint, Math.min(delay, maxRetryAfterNanos)));
           }
-          snapshot = s.withState(SourceState.DEGRADED);
-        } else {
-          snapshot = s.withState(SourceState.UNAVAILABLE);
+          long gen = generation;
+          refreshTask = scheduler.schedule(() -> scheduledRefresh(gen), in);
+          retryIn = in;
+          nextRefreshAt = clock.instant().plus(in);
         }
-        Optional<Duration> hint = error.retryAfter();
-        if (hint.isPresent()) {
-          delay = Math.max(delay, hint.get().toNanos());
-        }
-        retryIn = Duration.ofNanos(Math.max(0, delay));
-        long gen = generation;
-        cancel(refreshTask);
-        refreshTask = scheduler.schedule(() -> scheduledRefresh(gen), retryIn);
-        nextRefreshAt = clock.instant().plus(retryIn);
+      } finally {
+        lock.unlock();
       }
-      if (inflight == f) {
-        inflight = null;
+    } catch (Throwable e) {
+      // A broken clock or scheduler: no retry could be planned, so the next caller may try at once.
+      lock.lock();
+      try {
+        nextAttemptAtNanos = Schedule.NONE;
+        throttledUntilNanos = Schedule.NONE;
+      } finally {
+        lock.unlock();
       }
     } finally {
-      lock.unlock();
+      Duration planned = retryIn;
+      publish(
+          AuditEventType.REFRESH_FAILED,
+          AuditOutcome.FAILURE,
+          e -> {
+            e.latency(Duration.ofNanos(Math.max(0, took)))
+                .attempt(attempt)
+                .error(auditError(error));
+            if (planned != null) {
+              e.attribute("retryInMs", Long.toString(planned.toMillis()));
+            }
+          });
+      f.completeExceptionally(error);
     }
-    AuditEvent.Builder e =
-        event(AuditEventType.REFRESH_FAILED, AuditOutcome.FAILURE)
-            .latency(Duration.ofNanos(Math.max(0, took)))
-            .attempt(attempt)
-            .error(auditError(error));
-    if (retryIn != null) {
-      e.attribute("retryInMs", Long.toString(retryIn.toMillis()));
-    }
-    publish(e);
-    f.completeExceptionally(error);
+  }
+
+  private long backoffNanos(CredentialUnavailableException error, int streak) {
+    long cap =
+        error.isTerminal()
+            ? Schedule.backoffCapNanos(terminalInitialBackoffNanos, terminalMaxBackoffNanos, streak)
+            : Schedule.backoffCapNanos(initialBackoffNanos, maxBackoffNanos, streak);
+    return Schedule.jittered(cap, random.nextDouble());
   }
 
   // ---------------------------------------------------------------- timers
@@ -664,52 +834,7 @@ public final class RefreshingCredentialSource<C extends Credential> implements C
     } finally {
       lock.unlock();
     }
-    publish(event(AuditEventType.EXPIRED, AuditOutcome.FAILURE).credential(expired));
-  }
-
-  // ---------------------------------------------------------------- arithmetic
-
-  /** The lifetime left, the pessimistic reading of server and local clocks. */
-  private static long lifetimeNanos(Credential c, Instant now) {
-    Duration stated = Duration.between(c.issuedAt(), c.expiresAt());
-    Duration local = Duration.between(now, c.expiresAt());
-    return saturatedNanos(stated.compareTo(local) < 0 ? stated : local);
-  }
-
-  private static long saturatedNanos(Duration d) {
-    try {
-      return d.toNanos();
-    } catch (ArithmeticException e) {
-      return d.isNegative() ? Long.MIN_VALUE : Long.MAX_VALUE;
-    }
-  }
-
-  private long refreshOffset(long lifetime, long serve) {
-    double jitter = policy.jitterFraction() * lifetime;
-    double offset = policy.refreshFraction() * lifetime;
-    lock.lock();
-    try {
-      if (jitter > 0) {
-        offset += random.nextDouble(-jitter, jitter);
-      }
-    } finally {
-      lock.unlock();
-    }
-    // Never at or after the end of service: callers must not notice the refresh.
-    return (long) Math.max(0, Math.min(offset, serve * 0.9));
-  }
-
-  private long backoffNanos(CredentialUnavailableException error, int streak) {
-    Duration initial =
-        error.isTerminal() ? policy.terminalInitialBackoff() : policy.initialBackoff();
-    Duration max = error.isTerminal() ? policy.terminalMaxBackoff() : policy.maxBackoff();
-    long cap = initial.toNanos();
-    for (int i = 1; i < streak && cap < max.toNanos(); i++) {
-      cap *= 2;
-    }
-    cap = Math.min(cap, max.toNanos());
-    // Full jitter: uniform in (0, cap]. At least a millisecond, never a hot loop.
-    return Math.max(1_000_000L, (long) (random.nextDouble() * cap));
+    publish(AuditEventType.EXPIRED, AuditOutcome.FAILURE, e -> e.credential(expired));
   }
 
   // ---------------------------------------------------------------- after a swap
@@ -718,14 +843,16 @@ public final class RefreshingCredentialSource<C extends Credential> implements C
     for (Consumer<? super C> s : subscribers) {
       try {
         s.accept(fresh);
-      } catch (RuntimeException e) {
+      } catch (Throwable e) {
         publish(
-            event(AuditEventType.ANOMALY, AuditOutcome.FAILURE)
-                .credential(fresh)
-                .attribute("anomaly", "subscriber-failed")
-                .error(
-                    new AuditError(
-                        e.getClass().getSimpleName(), "", false, ErrorText.describe(e))));
+            AuditEventType.ANOMALY,
+            AuditOutcome.FAILURE,
+            ev ->
+                ev.credential(fresh)
+                    .attribute("anomaly", "subscriber-failed")
+                    .error(
+                        new AuditError(
+                            e.getClass().getSimpleName(), "", false, ErrorText.describe(e))));
       }
     }
   }
@@ -736,6 +863,7 @@ public final class RefreshingCredentialSource<C extends Credential> implements C
       revoke(old);
       return;
     }
+    boolean now = false;
     lock.lock();
     try {
       if (closed) {
@@ -756,11 +884,16 @@ public final class RefreshingCredentialSource<C extends Credential> implements C
                   runOnWorkers(() -> revoke(old));
                 }
               },
-              delay);
+              Duration.ofNanos(Schedule.nanos(delay)));
       self[0] = new PendingRevocation<>(old, task);
       pendingRevocations.add(self[0]);
+    } catch (Throwable e) {
+      now = true; // no timer to be had: revoke at once rather than never
     } finally {
       lock.unlock();
+    }
+    if (now) {
+      revoke(old);
     }
   }
 
@@ -772,30 +905,51 @@ public final class RefreshingCredentialSource<C extends Credential> implements C
   private void runOnWorkers(Runnable r) {
     try {
       scheduler.workers().execute(r);
-    } catch (RejectedExecutionException e) {
+    } catch (Throwable e) {
       r.run();
     }
   }
 
+  /** Revokes at the upstream, audited; never throws. */
   private void revoke(C credential) {
-    long start = ticker.read();
+    long start = 0;
     try {
+      start = ticker.read();
       if (issuer.revoke(credential)) {
+        long took = elapsedSince(start);
         publish(
-            event(AuditEventType.REVOKED, AuditOutcome.SUCCESS)
-                .credential(credential)
-                .latency(Duration.ofNanos(ticker.read() - start)));
+            AuditEventType.REVOKED,
+            AuditOutcome.SUCCESS,
+            e -> e.credential(credential).latency(Duration.ofNanos(took)));
       }
-    } catch (RuntimeException e) {
+    } catch (Throwable t) {
+      long took = elapsedSince(start);
       publish(
-          event(AuditEventType.REVOKED, AuditOutcome.FAILURE)
-              .credential(credential)
-              .latency(Duration.ofNanos(ticker.read() - start))
-              .error(auditError(classify(e))));
+          AuditEventType.REVOKED,
+          AuditOutcome.FAILURE,
+          e ->
+              e.credential(credential)
+                  .latency(Duration.ofNanos(took))
+                  .error(auditError(classify(t))));
     }
   }
 
-  private void reportSkew(C fresh, Instant now) {
+  private void reportSkew(C fresh, Instant now, @Nullable Instant upstreamTime) {
+    if (upstreamTime != null) {
+      // Positive: the local clock is ahead of the upstream's.
+      Duration skew = Duration.between(upstreamTime, now);
+      if (skew.abs().compareTo(policy.expiryMargin()) > 0) {
+        publish(
+            AuditEventType.ANOMALY,
+            AuditOutcome.SUCCESS,
+            e ->
+                e.credential(fresh)
+                    .attribute("anomaly", "clock-skew")
+                    .attribute("skewSeconds", Long.toString(skew.getSeconds()))
+                    .attribute("upstreamTime", upstreamTime.toString()));
+      }
+      return;
+    }
     Duration stated = Duration.between(fresh.issuedAt(), fresh.expiresAt());
     Duration local = Duration.between(now, fresh.expiresAt());
     Duration skew = stated.minus(local).abs();
@@ -804,10 +958,12 @@ public final class RefreshingCredentialSource<C extends Credential> implements C
       // with its remaining life (a metadata server) is normal and shows as local < stated only
       // when issuedAt is the original issue time, which is what this reports.
       publish(
-          event(AuditEventType.ANOMALY, AuditOutcome.SUCCESS)
-              .credential(fresh)
-              .attribute("anomaly", "lifetime-shorter-than-stated")
-              .attribute("skewSeconds", Long.toString(skew.toSeconds())));
+          AuditEventType.ANOMALY,
+          AuditOutcome.SUCCESS,
+          e ->
+              e.credential(fresh)
+                  .attribute("anomaly", "lifetime-shorter-than-stated")
+                  .attribute("skewSeconds", Long.toString(skew.toSeconds())));
     }
   }
 
@@ -821,17 +977,53 @@ public final class RefreshingCredentialSource<C extends Credential> implements C
         .host(host);
   }
 
+  /**
+   * Builds and queues one event. Never throws: an event that cannot be built (a failing clock) is
+   * counted in {@link SourceStatus#auditEventsDropped()}.
+   */
+  private void publish(
+      AuditEventType type, AuditOutcome outcome, Consumer<AuditEvent.Builder> details) {
+    if (!audit.active()) {
+      return;
+    }
+    try {
+      AuditEvent.Builder e = event(type, outcome);
+      details.accept(e);
+      audit.publish(e.build());
+    } catch (Throwable t) {
+      unbuiltAuditEvents.incrementAndGet();
+    }
+  }
+
+  private AuditEvent dropReport(long dropped) {
+    AuditEvent.Builder e;
+    try {
+      e = event(AuditEventType.ANOMALY, AuditOutcome.FAILURE);
+    } catch (Throwable t) {
+      e =
+          AuditEvent.builder(AuditEventType.ANOMALY, AuditOutcome.FAILURE)
+              .time(Instant.EPOCH)
+              .source(name)
+              .host(host);
+    }
+    return e.attribute("anomaly", "audit-events-dropped")
+        .attribute("dropped", Long.toString(dropped))
+        .build();
+  }
+
   private IssuerInfo describe() {
     try {
       return issuer.describe();
-    } catch (RuntimeException e) {
+    } catch (Throwable e) {
       return IssuerInfo.of("unknown", "", "");
     }
   }
 
-  private void publish(AuditEvent.Builder event) {
-    if (audit.active()) {
-      audit.publish(event.build());
+  private static void safely(Runnable r) {
+    try {
+      r.run();
+    } catch (Throwable e) {
+      // best effort
     }
   }
 
@@ -876,7 +1068,11 @@ public final class RefreshingCredentialSource<C extends Credential> implements C
 
   private static void cancel(Scheduler.@Nullable Task task) {
     if (task != null) {
-      task.cancel();
+      try {
+        task.cancel();
+      } catch (Throwable e) {
+        // a task that cannot be cancelled checks the generation when it runs
+      }
     }
   }
 

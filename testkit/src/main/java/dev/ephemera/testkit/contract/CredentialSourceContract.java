@@ -11,6 +11,7 @@ import dev.ephemera.core.CredentialUnavailableException.Reason;
 import dev.ephemera.core.SourceState;
 import dev.ephemera.core.audit.AuditEvent;
 import dev.ephemera.core.audit.AuditEventType;
+import dev.ephemera.core.audit.AuditListener;
 import dev.ephemera.core.refresh.RefreshPolicy;
 import dev.ephemera.core.refresh.RefreshingCredentialSource;
 import dev.ephemera.testkit.RecordingAuditListener;
@@ -29,6 +30,8 @@ import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * The refresh engine's promises, run against a backend's real issuer and emulator on virtual time.
@@ -36,7 +39,9 @@ import org.junit.jupiter.api.Test;
  * backend.
  *
  * <p>The fixture's credentials must live at least ten minutes; the tests use the default {@link
- * RefreshPolicy} (refresh at 2/3 ± 10% of the lifetime, 60 s expiry margin, 1..60 s backoff).
+ * RefreshPolicy} (refresh at 2/3 ± 10% of the lifetime, 60 s expiry margin, 1..60 s backoff). The
+ * fixture's emulators must run on {@link VirtualTime#upstreamClock()} and its issuer on the test's
+ * {@code time}, so that {@link VirtualTime#jumpWallClock} moves only the workload's clock.
  *
  * @param <C> the credential type
  */
@@ -82,14 +87,17 @@ public abstract class CredentialSourceContract<C extends Credential> {
 
   /** A source on the fixture's issuer, virtual time and the default policy; no prefetch. */
   protected final RefreshingCredentialSource<C> newSource() {
-    RefreshingCredentialSource<C> s =
+    return register(
         CredentialSources.refreshing(fx().issuer())
             .name("contract")
             .timebase(time)
             .auditListener(audit)
             .random(new SplittableRandom(42))
             .prefetch(false)
-            .build();
+            .build());
+  }
+
+  private RefreshingCredentialSource<C> register(RefreshingCredentialSource<C> s) {
     sources.add(s);
     return s;
   }
@@ -263,8 +271,171 @@ public abstract class CredentialSourceContract<C extends Credential> {
     fx().faults().next(Fault.expiredCredential());
     assertThatThrownBy(source::get).isInstanceOf(CredentialUnavailableException.class);
     assertThat(source.current()).isEmpty();
+    // The retry comes on the backoff (at most the initial bound after one failure), not per caller.
+    time.advance(RefreshPolicy.defaults().initialBackoff());
     C c = source.get();
     assertThat(c.expiresAt()).isAfter(time.now().plus(MARGIN));
+  }
+
+  // ------------------------------------------------------------------ the engine's edges
+
+  /** Hostile or malformed Retry-After headers, sent verbatim by the emulator. */
+  public static List<String> hostileRetryAfterHeaders() {
+    return List.of("99999999999999999", "Fri, 31 Dec 9999 23:59:59 GMT", "-1", "garbage", "1e400");
+  }
+
+  @ParameterizedTest
+  @MethodSource("hostileRetryAfterHeaders")
+  public void hostileRetryAfter_withACredentialHeld_neverWedgesTheSource(String header) {
+    var source = newSource();
+    C held = source.get();
+    fx().faults().always(Fault.throttle(header));
+    time.advance(fractionOfLifetime(0.85));
+    assertThat(source.get().id()).isEqualTo(held.id());
+    assertThat(audit.ofType(AuditEventType.REFRESH_FAILED)).isNotEmpty();
+    assertThat(source.status().nextRefreshAt())
+        .as("a retry is always planned, and never past the end of service")
+        .isNotNull()
+        .isBeforeOrEqualTo(time.now().plus(lifetime()));
+    fx().faults().clear();
+    time.advance(RefreshPolicy.defaults().maxRetryAfter().plusSeconds(1));
+    assertThat(source.status().state()).isEqualTo(SourceState.VALID);
+    assertThat(source.status().failureStreak()).isZero();
+  }
+
+  @ParameterizedTest
+  @MethodSource("hostileRetryAfterHeaders")
+  public void hostileRetryAfter_withNothingHeld_failsTyped_andHealsWithinTheCap(String header) {
+    var source = newSource();
+    fx().faults().always(Fault.throttle(header));
+    assertThatThrownBy(source::get)
+        .isInstanceOfSatisfying(
+            CredentialUnavailableException.class, e -> assertThat(e.isTerminal()).isFalse());
+    assertThat(source.status().nextRefreshAt()).as("the next attempt is planned").isNotNull();
+    assertThat(audit.ofType(AuditEventType.REFRESH_FAILED)).isNotEmpty();
+    fx().faults().clear();
+    time.advance(RefreshPolicy.defaults().maxRetryAfter().plusSeconds(1));
+    assertThat(source.current()).isPresent();
+    assertThat(source.get().expiresAt()).isAfter(time.now().plus(MARGIN));
+  }
+
+  @Test
+  public void backoffBindsCallers_withNothingHeld_callersDoNotCallTheUpstream() {
+    var source = newSource();
+    fx().faults().always(Fault.throttle(Duration.ofSeconds(7)));
+    assertThatThrownBy(source::get).isInstanceOf(CredentialUnavailableException.class);
+    int afterFirst = fx().upstreamCalls();
+    for (int i = 0; i < 30; i++) {
+      time.advance(Duration.ofMillis(100));
+      for (int caller = 0; caller < 20; caller++) {
+        assertThatThrownBy(source::get)
+            .as("within the Retry-After, callers fail fast with the typed error")
+            .isInstanceOfSatisfying(
+                CredentialUnavailableException.class,
+                e -> assertThat(e.reason()).isEqualTo(Reason.THROTTLED));
+      }
+    }
+    assertThat(fx().upstreamCalls())
+        .as("600 callers in 3 s cause no upstream call beyond the first attempt")
+        .isEqualTo(afterFirst);
+    fx().faults().clear();
+    time.advance(Duration.ofSeconds(5)); // past the 7 s hint: the planned retry heals the source
+    assertThat(source.current()).isPresent();
+  }
+
+  @Test
+  public void auditListener_throwingEvenACheckedException_doesNotSilenceTheOthers() {
+    RecordingAuditListener after = new RecordingAuditListener();
+    AuditListener checkedThrower = event -> sneakyThrow(new java.io.IOException("disk full"));
+    AuditListener errorThrower =
+        event -> {
+          throw new AssertionError("a listener bug");
+        };
+    var source =
+        register(
+            CredentialSources.refreshing(fx().issuer())
+                .name("contract")
+                .timebase(time)
+                .auditListener(checkedThrower)
+                .auditListener(errorThrower)
+                .auditListener(after)
+                .random(new SplittableRandom(42))
+                .prefetch(false)
+                .build());
+    C c = source.get();
+    time.advance(fractionOfLifetime(0.8));
+    assertThat(after.ofType(AuditEventType.ISSUED))
+        .isNotEmpty()
+        .first()
+        .satisfies(e -> assertThat(e.credentialId()).contains(c.id()));
+    assertThat(source.current()).isPresent();
+  }
+
+  @Test
+  public void localClockTwoHoursAhead_beforeTheFirstIssuance_doesNotStopTheBackend() {
+    time.jumpWallClock(Duration.ofHours(2));
+    servesThroughThreeLifetimes(newSource());
+  }
+
+  @Test
+  public void localClockJumpingTwoHoursAhead_whileServing_doesNotStopTheBackend() {
+    var source = newSource();
+    source.get();
+    time.jumpWallClock(Duration.ofHours(2));
+    servesThroughThreeLifetimes(source);
+  }
+
+  private void servesThroughThreeLifetimes(RefreshingCredentialSource<C> source) {
+    int failedGets = 0;
+    Duration step = Duration.ofMinutes(1);
+    long steps = lifetime().multipliedBy(3).dividedBy(step);
+    for (long i = 0; i < steps; i++) {
+      try {
+        source.get();
+      } catch (CredentialUnavailableException e) {
+        failedGets++;
+      }
+      time.advance(step);
+    }
+    assertThat(failedGets).as("get() calls that failed").isZero();
+    assertThat(audit.count(AuditEventType.REFRESH_FAILED)).isZero();
+    // Refreshes fall at 2/3 ± 10% of the lifetime: at most 3 / 0.5667 + 1 issuances in 3 lifetimes.
+    assertThat(fx().upstreamCalls()).isBetween(3, 7);
+  }
+
+  @Test
+  public void close_releasesACallerWaitingOnTheAttemptInFlight_atOnce() throws Exception {
+    var source = newSource();
+    fx().faults().next(Fault.latency(Duration.ofSeconds(3)));
+    ExecutorService pool = Executors.newSingleThreadExecutor();
+    try {
+      // With virtual time the attempt runs on the first caller's thread, held by the latency.
+      Future<C> first = pool.submit((java.util.concurrent.Callable<C>) source::get);
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+      while (fx().upstreamCalls() == 0 && System.nanoTime() < deadline) {
+        Thread.onSpinWait();
+      }
+      assertThat(fx().upstreamCalls()).as("the attempt reached the upstream").isEqualTo(1);
+      var waiting = source.getAsync();
+      assertThat(waiting).isNotDone();
+      source.close();
+      assertThat(waiting).as("close() completes every waiter before it returns").isDone();
+      assertThatThrownBy(waiting::join)
+          .cause()
+          .isInstanceOfSatisfying(
+              CredentialUnavailableException.class,
+              e -> assertThat(e.reason()).isEqualTo(Reason.CLOSED));
+      assertThatThrownBy(() -> first.get(60, TimeUnit.SECONDS))
+          .hasCauseInstanceOf(CredentialUnavailableException.class);
+      assertThat(source.current()).as("the late answer is never served").isEmpty();
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  @SuppressWarnings("unchecked")
+  private static <T extends Throwable> void sneakyThrow(Throwable t) throws T {
+    throw (T) t;
   }
 
   @Test

@@ -104,7 +104,7 @@ public final class VirtualTime implements Timebase {
     }
     long target;
     synchronized (lock) {
-      target = nanos + duration.toNanos();
+      target = dueAfter(duration);
     }
     runUntil(target);
   }
@@ -152,6 +152,19 @@ public final class VirtualTime implements Timebase {
     }
   }
 
+  /**
+   * Under lock: now plus {@code delay}, saturated (a 300-year delay is "never", not an overflow).
+   */
+  private long dueAfter(Duration delay) {
+    long d;
+    try {
+      d = Math.max(0, delay.toNanos());
+    } catch (ArithmeticException e) {
+      d = delay.isNegative() ? 0 : Long.MAX_VALUE;
+    }
+    return d > Long.MAX_VALUE - nanos ? Long.MAX_VALUE : nanos + d;
+  }
+
   private void runUntil(long target) {
     while (true) {
       Entry next;
@@ -179,7 +192,7 @@ public final class VirtualTime implements Timebase {
       Objects.requireNonNull(task, "task");
       Entry e;
       synchronized (lock) {
-        e = new Entry(nanos + Math.max(0, delay.toNanos()), sequence++, task);
+        e = new Entry(dueAfter(delay), sequence++, task);
         queue.add(e);
       }
       return () -> e.cancelled = true;

@@ -8,6 +8,7 @@ import dev.ephemera.core.internal.Json;
 import dev.ephemera.core.spi.CredentialIssuer;
 import dev.ephemera.core.spi.ErrorText;
 import dev.ephemera.core.spi.IssuerInfo;
+import dev.ephemera.core.spi.http.RetryAfter;
 import dev.ephemera.testkit.emulator.EmulatedProtocol;
 import dev.ephemera.testkit.emulator.EmulatedRequest;
 import dev.ephemera.testkit.emulator.EmulatedResponse;
@@ -112,11 +113,8 @@ class TokenEndpointContractTest extends CredentialSourceContract<BearerToken> {
       }
       if (response.statusCode() == 429) {
         Duration hint =
-            response
-                .headers()
-                .firstValue("Retry-After")
-                .map(Long::parseLong)
-                .map(Duration::ofSeconds)
+            RetryAfter.parse(
+                    response.headers().firstValue("Retry-After").orElse(null), clock.instant())
                 .orElse(null);
         throw new CredentialUnavailableException(Reason.THROTTLED, "throttled", hint, null);
       }
@@ -154,7 +152,9 @@ class TokenEndpointContractTest extends CredentialSourceContract<BearerToken> {
 
     Fixture(VirtualTime time) {
       emulator =
-          Emulator.builder("token", new TokenProtocol(time.clock())).clock(time.clock()).start();
+          Emulator.builder("token", new TokenProtocol(time.upstreamClock()))
+              .clock(time.upstreamClock())
+              .start();
       issuer = new TokenIssuer(URI.create(emulator.baseUrl() + "/token"), time.clock());
     }
 
