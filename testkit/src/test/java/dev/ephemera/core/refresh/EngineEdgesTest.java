@@ -223,6 +223,56 @@ class EngineEdgesTest {
     }
   }
 
+  @Test
+  void theDocumentedOutageFigure_holdsAtTheWorstJitter_zeroToleranceForCallerErrors() {
+    // The jitter draw at its top (+10 %): the first refresh at 0.767 L, the latest it can be.
+    RandomGenerator top = () -> -1L; // all bits set: nextDouble() is 1 - 2^-53
+    var source =
+        register(
+            CredentialSources.refreshing(fake)
+                .timebase(time)
+                .random(top)
+                .auditListener(audit)
+                .prefetch(false)
+                .build());
+    source.get();
+    Duration refreshAt = Duration.ofNanos((long) (HOUR.toNanos() * (2.0 / 3 + 0.1)));
+    time.advance(refreshAt.minusSeconds(1));
+    assertThat(fake.issued()).isEqualTo(1);
+    fake.failAlways(new CredentialUnavailableException(Reason.UNAVAILABLE, "503"));
+    // README: an outage from the refresh point lasting 0.233 L - 60 s (13 min of 1 h) costs
+    // nothing.
+    Duration outage = Duration.ofNanos((long) (HOUR.toNanos() * (1.0 / 3 - 0.1))).minusSeconds(63);
+    int callerErrors = 0;
+    for (Duration t = Duration.ZERO; t.compareTo(outage) < 0; t = t.plusSeconds(1)) {
+      callerErrors += getFails(source);
+      time.advance(Duration.ofSeconds(1));
+    }
+    assertThat(audit.count(AuditEventType.REFRESH_FAILED)).isPositive();
+    fake.recover();
+    for (int s = 0; s < 600; s++) {
+      callerErrors += getFails(source);
+      time.advance(Duration.ofSeconds(1));
+    }
+    assertThat(callerErrors).isZero();
+    assertThat(audit.count(AuditEventType.EXPIRED)).isZero();
+  }
+
+  private static int getFails(RefreshingCredentialSource<BearerToken> source) {
+    try {
+      source.get();
+      return 0;
+    } catch (CredentialUnavailableException e) {
+      return 1;
+    }
+  }
+
+  private <C extends dev.ephemera.core.Credential> RefreshingCredentialSource<C> register(
+      RefreshingCredentialSource<C> s) {
+    sources.add(s);
+    return s;
+  }
+
   // ------------------------------------------------------------------ 2. backoff binds callers
 
   @Test
