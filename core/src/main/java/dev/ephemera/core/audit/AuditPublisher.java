@@ -48,8 +48,9 @@ public final class AuditPublisher {
       Executor delivery,
       int capacity,
       LongFunction<AuditEvent> dropReport) {
-    List<ListenerChannel> list = new ArrayList<>(listeners.size());
-    for (AuditListener listener : listeners) {
+    List<AuditListener> copy = List.copyOf(listeners);
+    List<ListenerChannel> list = new ArrayList<>(copy.size());
+    for (AuditListener listener : copy) {
       list.add(new ListenerChannel(this, listener, delivery, capacity, ListenerGate.SHARED));
     }
     this.channels = List.copyOf(list);

@@ -585,6 +585,7 @@ class AuditPublisherTest {
       assertThat(publisher.dropped()).isEqualTo(89);
       assertThat(publisher.dropped(stuck)).isEqualTo(89);
       assertThat(publisher.dropped(other)).isZero();
+      assertThat(publisher.dropped(e -> {})).as("not a listener of this publisher").isZero();
       assertThat(reportedLosses).containsExactly(1L);
       assertThat(stuck.calls).hasValue(1);
       CompletableFuture<Void> flushed = publisher.flush();
