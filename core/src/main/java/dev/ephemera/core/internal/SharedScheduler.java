@@ -13,16 +13,27 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The JVM-wide scheduler: one timer thread, a worker pool of at most {@link #WORKERS} threads that
- * time out when idle, and one audit thread. All daemon threads, named {@code ephemera-*}.
+ * time out when idle, and an audit pool. All daemon threads, named {@code ephemera-*}.
+ *
+ * <p>The audit pool ({@code ephemera-audit-N}) starts a thread when an audit task finds none free
+ * (or finishing), up to {@link #AUDIT_THREADS}, and ends each after 30 s idle; a task that finds
+ * all of them busy waits for the first to free up, never lost. So a listener that blocks forever
+ * blocks only its own thread: up to 63 listeners may block forever without delaying the others.
+ * With listeners that return promptly, audit for 10,000 sources runs on one or two threads: calls
+ * into one listener object are serialized (by the publishers), and distinct quick listeners reuse
+ * idle threads.
  */
 public final class SharedScheduler implements Scheduler {
   /** The most worker threads the shared pool runs at once. */
   public static final int WORKERS =
       Math.max(2, Math.min(8, Runtime.getRuntime().availableProcessors()));
 
+  /** The most audit threads alive at once. */
+  public static final int AUDIT_THREADS = 64;
+
   private final ScheduledThreadPoolExecutor timer;
   private final ExecutorService workers;
-  private final ExecutorService audit;
+  private final AuditExecutor audit;
 
   private SharedScheduler() {
     timer = new ScheduledThreadPoolExecutor(1, daemon("ephemera-timer"));
@@ -39,11 +50,7 @@ public final class SharedScheduler implements Scheduler {
             daemon("ephemera-refresh"));
     pool.allowCoreThreadTimeOut(true);
     workers = pool;
-    ThreadPoolExecutor auditPool =
-        new ThreadPoolExecutor(
-            1, 1, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), daemon("ephemera-audit"));
-    auditPool.allowCoreThreadTimeOut(true);
-    audit = auditPool;
+    audit = new AuditExecutor(AUDIT_THREADS, daemon("ephemera-audit"));
   }
 
   /** The one instance. */
@@ -71,7 +78,7 @@ public final class SharedScheduler implements Scheduler {
     return audit;
   }
 
-  /** Timer tasks not yet run (for leak tests). */
+  /** Timer tasks not yet run (for leak tests, here and in the testkit's). */
   public int pendingTimerTasks() {
     return timer.getQueue().size();
   }

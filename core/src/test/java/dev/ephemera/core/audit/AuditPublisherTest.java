@@ -4,20 +4,29 @@ import static java.util.concurrent.TimeUnit.SECONDS;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 
+import dev.ephemera.core.refresh.Scheduler;
+import java.io.IOException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Queue;
+import java.util.Set;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.LongFunction;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -320,6 +329,7 @@ class AuditPublisherTest {
     dispatcher.publish(event("b"));
 
     recorder.await();
+    dispatcher.flush().get(5, SECONDS); // the listeners drain independently
     assertThat(calls).hasValue(2);
     assertThat(dispatcher.listenerFailures()).isEqualTo(1);
   }
@@ -367,36 +377,6 @@ class AuditPublisherTest {
     assertThat(seen).containsExactly("e0", "e1", "e2", "drop-report-3", "after");
     assertThat(reportedLosses).containsExactly(3L);
     assertThat(dispatcher.dropped()).isEqualTo(3);
-  }
-
-  @Test
-  void dropReport_carriesAnAnomalyToEveryListener() throws Exception {
-    CountDownLatch entered = new CountDownLatch(1);
-    CompletableFuture<Void> release = new CompletableFuture<>();
-    List<AuditEvent> first = new CopyOnWriteArrayList<>();
-    Recorder second = new Recorder(3);
-    AuditListener blocking =
-        e -> {
-          first.add(e);
-          if (e.id().equals("e0")) {
-            entered.countDown();
-            release.join();
-          }
-        };
-    AuditPublisher dispatcher =
-        new AuditPublisher(List.of(blocking, second), single, 1, dropReport);
-
-    dispatcher.publish(event("e0"));
-    assertThat(entered.await(5, SECONDS)).isTrue();
-    dispatcher.publish(event("e1"));
-    dispatcher.publish(event("e2"));
-    release.complete(null);
-
-    second.await();
-    assertThat(second.ids).containsExactly("e0", "e1", "drop-report-1");
-    AuditEvent report = first.get(2);
-    assertThat(report.type()).isEqualTo(AuditEventType.ANOMALY);
-    assertThat(report.attributes()).containsEntry("dropped", "1");
   }
 
   @Test
@@ -526,5 +506,352 @@ class AuditPublisherTest {
     } finally {
       delivery.shutdownNow();
     }
+  }
+
+  // ---- isolation of every listener from every other (issue 10, item 3) ----
+
+  /** Records every event it is given, in order, for bounded polling. */
+  static final class Inbox implements AuditListener {
+    final BlockingQueue<String> ids = new LinkedBlockingQueue<>();
+
+    @Override
+    public void onEvent(AuditEvent event) {
+      ids.add(event.id());
+    }
+
+    String next() throws InterruptedException {
+      String id = ids.poll(5, SECONDS);
+      assertThat(id).as("an event within 5 s").isNotNull();
+      return id;
+    }
+  }
+
+  /** Blocks in every call until released; records what it was given. */
+  static final class Stuck implements AuditListener {
+    final CountDownLatch entered = new CountDownLatch(1);
+    final CountDownLatch release = new CountDownLatch(1);
+    final Queue<String> ids = new ConcurrentLinkedQueue<>();
+    final AtomicInteger calls = new AtomicInteger();
+
+    @Override
+    public void onEvent(AuditEvent event) {
+      calls.incrementAndGet();
+      ids.add(event.id());
+      entered.countDown();
+      try {
+        release.await();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+
+    void awaitEntered() throws InterruptedException {
+      assertThat(entered.await(5, SECONDS)).as("the listener was called").isTrue();
+    }
+  }
+
+  @SuppressWarnings({"unchecked", "TypeParameterUnusedInFormals"})
+  private static <T extends Throwable> RuntimeException sneakyThrow(Throwable t) throws T {
+    throw (T) t;
+  }
+
+  private static List<String> concat(List<String> head, String... tail) {
+    List<String> all = new ArrayList<>(head);
+    all.addAll(List.of(tail));
+    return all;
+  }
+
+  @Test
+  void stuckListener_losesOnlyItsOwnEvents_andTheOthersHearOfTheLossAtOnce() throws Exception {
+    Stuck stuck = new Stuck();
+    Inbox other = new Inbox();
+    AuditPublisher publisher =
+        new AuditPublisher(
+            List.of(stuck, other), Scheduler.shared().auditDelivery(), 10, dropReport);
+    try {
+      publisher.publish(event("e0"));
+      stuck.awaitEntered();
+      assertThat(other.next()).isEqualTo("e0");
+      for (int i = 1; i < 100; i++) {
+        publisher.publish(event("e" + i));
+        if (i == 11) {
+          // e0 is in the stuck listener, e1..e10 fill its queue: e11 is its first loss
+          assertThat(other.next()).isEqualTo("drop-report-1");
+        }
+        assertThat(other.next()).isEqualTo("e" + i);
+      }
+
+      assertThat(other.ids).as("nothing else reached the other listener").isEmpty();
+      assertThat(publisher.dropped()).isEqualTo(89);
+      assertThat(publisher.dropped(stuck)).isEqualTo(89);
+      assertThat(publisher.dropped(other)).isZero();
+      assertThat(publisher.dropped(e -> {})).as("not a listener of this publisher").isZero();
+      assertThat(reportedLosses).containsExactly(1L);
+      assertThat(stuck.calls).hasValue(1);
+      CompletableFuture<Void> flushed = publisher.flush();
+      assertThat(flushed).isNotDone();
+
+      stuck.release.countDown();
+      flushed.get(5, SECONDS);
+
+      assertThat(stuck.ids).containsExactlyElementsOf(concat(ids("e", 11), "drop-report-89"));
+      assertThat(reportedLosses).containsExactly(1L, 89L);
+      assertThat(publisher.dropped()).isEqualTo(89);
+      assertThat(publisher.listenerFailures()).isZero();
+    } finally {
+      stuck.release.countDown();
+    }
+  }
+
+  @Test
+  void stuckListener_sharedByManyPublishers_holdsOneThreadOfAUserPool() throws Exception {
+    ExecutorService two = Executors.newFixedThreadPool(2);
+    try {
+      stuckListenerSharedBy20Publishers_doesNotDelayAnUnrelatedPublisher(two);
+    } finally {
+      two.shutdownNow();
+    }
+  }
+
+  @Test
+  void stuckListener_sharedByManyPublishers_doesNotDelayAnUnrelatedPublisherOnTheSharedPool()
+      throws Exception {
+    stuckListenerSharedBy20Publishers_doesNotDelayAnUnrelatedPublisher(
+        Scheduler.shared().auditDelivery());
+  }
+
+  private void stuckListenerSharedBy20Publishers_doesNotDelayAnUnrelatedPublisher(Executor delivery)
+      throws Exception {
+    Stuck stuck = new Stuck();
+    List<AuditPublisher> sharing = new ArrayList<>();
+    try {
+      for (int i = 0; i < 20; i++) {
+        AuditPublisher p = new AuditPublisher(List.of(stuck), delivery, 10, dropReport);
+        sharing.add(p);
+        p.publish(event("s" + i));
+      }
+      stuck.awaitEntered();
+      Inbox unrelated = new Inbox();
+      AuditPublisher other = new AuditPublisher(List.of(unrelated), delivery, 10, dropReport);
+
+      other.publish(event("x"));
+
+      assertThat(unrelated.next()).isEqualTo("x");
+      assertThat(stuck.calls).as("one call, so one thread, holds the stuck listener").hasValue(1);
+
+      stuck.release.countDown();
+      for (AuditPublisher p : sharing) {
+        p.flush().get(5, SECONDS);
+      }
+      assertThat(stuck.ids).containsExactlyInAnyOrderElementsOf(ids("s", 20));
+      assertThat(sharing.stream().mapToLong(AuditPublisher::dropped).sum()).isZero();
+    } finally {
+      stuck.release.countDown();
+    }
+  }
+
+  @Test
+  void listenerThrowingACheckedException_doesNotSilenceTheListenersAfterIt_directExecutor() {
+    AtomicInteger calls = new AtomicInteger();
+    Recorder after = new Recorder(3);
+    AuditListener sneaky =
+        e -> {
+          calls.incrementAndGet();
+          throw AuditPublisherTest.<RuntimeException>sneakyThrow(new IOException("disk full"));
+        };
+    AuditPublisher publisher = new AuditPublisher(List.of(sneaky, after), DIRECT, 10, dropReport);
+
+    assertThatCode(
+            () -> {
+              publisher.publish(event("a"));
+              publisher.publish(event("b"));
+              publisher.publish(event("c"));
+            })
+        .doesNotThrowAnyException();
+
+    assertThat(after.ids).containsExactly("a", "b", "c");
+    assertThat(calls).as("the throwing listener keeps being called").hasValue(3);
+    assertThat(publisher.listenerFailures()).isEqualTo(3);
+    assertThat(publisher.dropped()).isZero();
+  }
+
+  @Test
+  void listenerThrowingACheckedException_doesNotSilenceTheListenersAfterIt_singleThread()
+      throws Exception {
+    AtomicInteger calls = new AtomicInteger();
+    Recorder after = new Recorder(3);
+    AuditListener sneaky =
+        e -> {
+          calls.incrementAndGet();
+          throw AuditPublisherTest.<RuntimeException>sneakyThrow(new IOException("disk full"));
+        };
+    AuditPublisher publisher = new AuditPublisher(List.of(sneaky, after), single, 10, dropReport);
+
+    publisher.publish(event("a"));
+    publisher.publish(event("b"));
+    publisher.publish(event("c"));
+    publisher.flush().get(5, SECONDS);
+
+    assertThat(after.ids).containsExactly("a", "b", "c");
+    assertThat(calls).hasValue(3);
+    assertThat(publisher.listenerFailures()).isEqualTo(3);
+  }
+
+  @Test
+  void oneListenerSharedBy50Publishers_isNeverCalledConcurrently() throws Exception {
+    int publishers = 50;
+    int perPublisher = 20;
+    AtomicInteger inFlight = new AtomicInteger();
+    AtomicInteger maxInFlight = new AtomicInteger();
+    Queue<String> seen = new ConcurrentLinkedQueue<>();
+    CountDownLatch all = new CountDownLatch(publishers * perPublisher);
+    AuditListener shared =
+        e -> {
+          maxInFlight.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
+          seen.add(e.id());
+          for (int i = 0; i < 200; i++) {
+            Thread.onSpinWait(); // widen the window a concurrent call would fall into
+          }
+          inFlight.decrementAndGet();
+          all.countDown();
+        };
+    ExecutorService four = Executors.newFixedThreadPool(4);
+    ExecutorService callers = Executors.newFixedThreadPool(4);
+    try {
+      List<AuditPublisher> list = new ArrayList<>();
+      for (int p = 0; p < publishers; p++) {
+        list.add(new AuditPublisher(List.of(shared), four, perPublisher, dropReport));
+      }
+      CountDownLatch start = new CountDownLatch(1);
+      List<Future<?>> futures = new ArrayList<>();
+      for (int t = 0; t < 4; t++) {
+        int caller = t;
+        futures.add(
+            callers.submit(
+                () -> {
+                  start.await();
+                  for (int i = 0; i < perPublisher; i++) {
+                    for (int p = caller; p < publishers; p += 4) {
+                      list.get(p).publish(event("p" + p + "-" + i));
+                    }
+                  }
+                  return null;
+                }));
+      }
+      start.countDown();
+      for (Future<?> f : futures) {
+        f.get(5, SECONDS);
+      }
+
+      assertThat(all.await(10, SECONDS)).as("every event delivered").isTrue();
+      assertThat(maxInFlight).as("calls at once into the shared listener").hasValue(1);
+      assertThat(seen).hasSize(publishers * perPublisher);
+      for (int p = 0; p < publishers; p++) {
+        String prefix = "p" + p + "-";
+        assertThat(seen.stream().filter(id -> id.startsWith(prefix)))
+            .containsExactlyElementsOf(ids(prefix, perPublisher));
+      }
+      assertThat(list.stream().mapToLong(AuditPublisher::dropped).sum()).isZero();
+    } finally {
+      callers.shutdownNow();
+      four.shutdownNow();
+    }
+  }
+
+  @Test
+  void inlineExecutor_aSharedListenerThatPublishesToAnotherPublisher_doesNotDeadlock() {
+    AtomicInteger inFlight = new AtomicInteger();
+    AtomicInteger maxInFlight = new AtomicInteger();
+    List<String> seen = new CopyOnWriteArrayList<>();
+    AuditPublisher[] second = new AuditPublisher[1];
+    AuditListener shared =
+        e -> {
+          maxInFlight.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
+          seen.add(e.id());
+          if (e.id().equals("a")) {
+            second[0].publish(event("b")); // into the gate this very call holds
+          }
+          inFlight.decrementAndGet();
+        };
+    AuditPublisher first = new AuditPublisher(List.of(shared), DIRECT, 10, dropReport);
+    second[0] = new AuditPublisher(List.of(shared), DIRECT, 10, dropReport);
+
+    first.publish(event("a"));
+    assertThat(seen).containsExactly("a", "b");
+    second[0].publish(event("c"));
+    first.publish(event("d"));
+
+    assertThat(seen).containsExactly("a", "b", "c", "d");
+    assertThat(maxInFlight).hasValue(1);
+    assertThat(first.flush()).isDone();
+    assertThat(second[0].flush()).isDone();
+  }
+
+  @Test
+  void flush_waitsForEveryListener_andCompletesOnceTheSlowOneIsDone() throws Exception {
+    Stuck slow = new Stuck();
+    Inbox quick = new Inbox();
+    ExecutorService two = Executors.newFixedThreadPool(2);
+    try {
+      AuditPublisher publisher = new AuditPublisher(List.of(quick, slow), two, 10, dropReport);
+      publisher.publish(event("a"));
+      slow.awaitEntered();
+      assertThat(quick.next()).isEqualTo("a");
+
+      CompletableFuture<Void> flushed = publisher.flush();
+      assertThat(flushed).isNotDone();
+      slow.release.countDown();
+
+      flushed.get(5, SECONDS);
+      assertThat(slow.ids).containsExactly("a");
+    } finally {
+      slow.release.countDown();
+      two.shutdownNow();
+    }
+  }
+
+  @Test
+  void thousandPublishersSharingAQuickListener_onTheSharedPool_useAtMostTwoAuditThreads()
+      throws Exception {
+    int publishers = 1_000;
+    int perPublisher = 10;
+    Set<Thread> before = auditThreads();
+    Set<Thread> used = ConcurrentHashMap.newKeySet();
+    CountDownLatch all = new CountDownLatch(publishers * perPublisher);
+    AuditListener quick =
+        e -> {
+          used.add(Thread.currentThread());
+          all.countDown();
+        };
+    Executor shared = Scheduler.shared().auditDelivery();
+    List<AuditPublisher> list = new ArrayList<>();
+    for (int p = 0; p < publishers; p++) {
+      list.add(new AuditPublisher(List.of(quick), shared, perPublisher, dropReport));
+    }
+
+    for (int i = 0; i < perPublisher; i++) {
+      for (AuditPublisher p : list) {
+        p.publish(event("e" + i));
+      }
+    }
+    assertThat(all.await(10, SECONDS)).as("every event delivered").isTrue();
+    for (AuditPublisher p : list) {
+      p.flush().get(5, SECONDS);
+    }
+
+    Set<Thread> started = auditThreads();
+    started.removeAll(before);
+    assertThat(started).as("audit threads this started").hasSizeLessThanOrEqualTo(2);
+    assertThat(used)
+        .as("threads that ran the listener")
+        .allSatisfy(t -> assertThat(t.getName()).startsWith("ephemera-audit-"))
+        .hasSizeLessThanOrEqualTo(Math.max(2, before.size()));
+    assertThat(list.stream().mapToLong(AuditPublisher::dropped).sum()).isZero();
+  }
+
+  private static Set<Thread> auditThreads() {
+    return Thread.getAllStackTraces().keySet().stream()
+        .filter(t -> t.isAlive() && t.getName().startsWith("ephemera-audit-"))
+        .collect(Collectors.toSet());
   }
 }

@@ -3,10 +3,23 @@ package dev.ephemera.core.internal;
 import static java.util.concurrent.TimeUnit.SECONDS;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.ephemera.core.audit.AuditEvent;
+import dev.ephemera.core.audit.AuditEventType;
+import dev.ephemera.core.audit.AuditListener;
+import dev.ephemera.core.audit.AuditOutcome;
+import dev.ephemera.core.audit.AuditPublisher;
 import dev.ephemera.core.refresh.Scheduler;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.LongFunction;
 import org.junit.jupiter.api.Test;
 
 class SharedSchedulerTest {
@@ -153,5 +166,184 @@ class SharedSchedulerTest {
     shared.workers().execute(() -> secondRan.complete(null));
 
     assertThat(firstSawSecond.get(10, SECONDS)).isTrue();
+  }
+
+  // ---- the audit pool ----
+
+  private static final LongFunction<AuditEvent> DROP_REPORT = SharedSchedulerTest::dropReport;
+
+  private static AuditEvent dropReport(long n) {
+    return AuditEvent.builder(AuditEventType.ANOMALY, AuditOutcome.FAILURE)
+        .time(Instant.EPOCH)
+        .attribute("dropped", Long.toString(n))
+        .build();
+  }
+
+  private static AuditEvent event(String id) {
+    return AuditEvent.builder(AuditEventType.ISSUED, AuditOutcome.SUCCESS)
+        .id(id)
+        .time(Instant.EPOCH)
+        .build();
+  }
+
+  private static ThreadFactory daemons() {
+    AtomicInteger n = new AtomicInteger();
+    return r -> {
+      Thread t = new Thread(r, "test-audit-" + n.incrementAndGet());
+      t.setDaemon(true);
+      return t;
+    };
+  }
+
+  /** Blocks until released, the first time it is called. */
+  private static final class Blocking implements AuditListener {
+    final CountDownLatch entered = new CountDownLatch(1);
+    final CountDownLatch release;
+
+    Blocking(CountDownLatch release) {
+      this.release = release;
+    }
+
+    @Override
+    public void onEvent(AuditEvent event) {
+      entered.countDown();
+      try {
+        release.await();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+
+    void awaitEntered() throws InterruptedException {
+      assertThat(entered.await(5, SECONDS)).as("the listener was called").isTrue();
+    }
+  }
+
+  @Test
+  void auditPool_isBoundedAt64Threads() {
+    assertThat(SharedScheduler.AUDIT_THREADS).isEqualTo(64);
+  }
+
+  @Test
+  void sharedAuditDelivery_aTaskBlockedForeverDoesNotDelayTheNext() throws Exception {
+    CountDownLatch release = new CountDownLatch(1);
+    CountDownLatch blocked = new CountDownLatch(1);
+    CompletableFuture<Thread> next = new CompletableFuture<>();
+    try {
+      shared
+          .auditDelivery()
+          .execute(
+              () -> {
+                blocked.countDown();
+                try {
+                  release.await();
+                } catch (InterruptedException e) {
+                  Thread.currentThread().interrupt();
+                }
+              });
+      assertThat(blocked.await(5, SECONDS)).isTrue();
+
+      shared.auditDelivery().execute(() -> next.complete(Thread.currentThread()));
+
+      assertThat(next.get(5, SECONDS).getName()).startsWith("ephemera-audit-");
+    } finally {
+      release.countDown();
+    }
+  }
+
+  @Test
+  void auditPool_63ListenersBlockedForever_delayNoOther_andThe64thParksWorkUntilAThreadFrees()
+      throws Exception {
+    AuditExecutor pool = new AuditExecutor(64, daemons());
+    List<CountDownLatch> releases = new ArrayList<>();
+    try {
+      for (int i = 0; i < 63; i++) {
+        CountDownLatch release = new CountDownLatch(1);
+        releases.add(release);
+        Blocking stuck = new Blocking(release);
+        new AuditPublisher(List.of(stuck), pool, 10, DROP_REPORT).publish(event("s" + i));
+        stuck.awaitEntered();
+      }
+      BlockingQueue<String> quick = new LinkedBlockingQueue<>();
+      AuditPublisher quickPublisher =
+          new AuditPublisher(List.of(e -> quick.add(e.id())), pool, 10, DROP_REPORT);
+
+      quickPublisher.publish(event("q1"));
+      assertThat(quick.poll(5, SECONDS)).as("delivered beside 63 stuck listeners").isEqualTo("q1");
+      assertThat(pool.threads()).isEqualTo(64);
+
+      CountDownLatch lastRelease = new CountDownLatch(1);
+      releases.add(lastRelease);
+      Blocking the64th = new Blocking(lastRelease);
+      new AuditPublisher(List.of(the64th), pool, 10, DROP_REPORT).publish(event("s63"));
+      the64th.awaitEntered();
+      quickPublisher.publish(event("q2"));
+
+      assertThat(pool.largestThreads()).as("never more than the bound").isEqualTo(64);
+      assertThat(pool.outstanding()).as("64 stuck and q2 waiting, not lost").isEqualTo(65);
+      assertThat(quick).isEmpty();
+
+      releases.get(0).countDown();
+      assertThat(quick.poll(5, SECONDS)).as("runs once a thread frees up").isEqualTo("q2");
+      assertThat(pool.largestThreads()).isEqualTo(64);
+    } finally {
+      releases.forEach(CountDownLatch::countDown);
+    }
+  }
+
+  @Test
+  void auditPool_atItsBound_parksTasksAndRunsThemAsThreadsFreeUp() throws Exception {
+    AuditExecutor pool = new AuditExecutor(2, daemons());
+    CountDownLatch release = new CountDownLatch(1);
+    CountDownLatch bothBlocked = new CountDownLatch(2);
+    try {
+      for (int i = 0; i < 2; i++) {
+        pool.execute(
+            () -> {
+              bothBlocked.countDown();
+              try {
+                release.await();
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              }
+            });
+      }
+      assertThat(bothBlocked.await(5, SECONDS)).isTrue();
+      CountDownLatch ran = new CountDownLatch(10);
+      for (int i = 0; i < 10; i++) {
+        pool.execute(ran::countDown);
+      }
+
+      assertThat(pool.outstanding()).isEqualTo(12);
+      assertThat(ran.getCount()).isEqualTo(10);
+
+      release.countDown();
+      assertThat(ran.await(5, SECONDS)).as("every parked task runs").isTrue();
+      assertThat(pool.largestThreads()).isEqualTo(2);
+    } finally {
+      release.countDown();
+    }
+  }
+
+  @Test
+  void auditPool_tenThousandPublishersSharingAQuickListener_runOnAtMostTwoThreads()
+      throws Exception {
+    AuditExecutor pool = new AuditExecutor(64, daemons());
+    int publishers = 10_000;
+    CountDownLatch all = new CountDownLatch(publishers * 2);
+    AuditListener quick = e -> all.countDown();
+    List<AuditPublisher> list = new ArrayList<>();
+    for (int i = 0; i < publishers; i++) {
+      list.add(new AuditPublisher(List.of(quick), pool, 10, DROP_REPORT));
+    }
+
+    for (int round = 0; round < 2; round++) {
+      for (AuditPublisher p : list) {
+        p.publish(event("e" + round));
+      }
+    }
+
+    assertThat(all.await(10, SECONDS)).as("every event delivered").isTrue();
+    assertThat(pool.largestThreads()).isBetween(1, 2);
   }
 }
