@@ -13,7 +13,8 @@ import java.util.concurrent.TimeUnit;
  * <p>Timed tasks must be quick (they only change state or hand work on); upstream calls run on
  * {@link #workers()}, never on the timer thread; audit listeners run on {@link #auditDelivery()},
  * so a slow listener cannot delay a refresh. {@link #shared()} is one daemon timer thread, a small
- * daemon worker pool and one daemon audit thread for the whole JVM: 10,000 sources add no threads.
+ * daemon worker pool and a small daemon audit pool for the whole JVM (a thread per listener busy at
+ * the same moment, so a stuck listener delays no other): 10,000 sources add no threads.
  */
 public interface Scheduler {
 

@@ -25,7 +25,8 @@ public final class ScaledTime implements Timebase, AutoCloseable {
   private final ScheduledThreadPoolExecutor timer =
       new ScheduledThreadPoolExecutor(1, daemon("scaled-timer"));
   private final ExecutorService workers = Executors.newFixedThreadPool(4, daemon("scaled-worker"));
-  private final ExecutorService audit = Executors.newSingleThreadExecutor(daemon("scaled-audit"));
+  // A thread per busy listener, as on the shared scheduler: a stuck listener delays no other.
+  private final ExecutorService audit = Executors.newCachedThreadPool(daemon("scaled-audit"));
 
   private ScaledTime(Instant start, double speed) {
     this.start = start;

@@ -339,6 +339,62 @@ class EngineEdgesTest {
     assertThat(issuer.calls.get() - before).isBetween(1, 4);
   }
 
+  // ------------------------------------------------------------------ 3. audit drops, visible
+
+  @Test
+  void auditEventsAListenerCouldNotTake_areCountedInStatus_withoutAnyListenerReadingThem() {
+    List<Runnable> neverRun = new java.util.concurrent.CopyOnWriteArrayList<>();
+    java.util.concurrent.atomic.AtomicBoolean stalled =
+        new java.util.concurrent.atomic.AtomicBoolean(true);
+    Scheduler stuckAudit =
+        new Scheduler() {
+          @Override
+          public Task schedule(Runnable task, Duration delay) {
+            return time.scheduler().schedule(task, delay);
+          }
+
+          @Override
+          public java.util.concurrent.Executor workers() {
+            return time.scheduler().workers();
+          }
+
+          @Override
+          public java.util.concurrent.Executor auditDelivery() {
+            return r -> {
+              if (stalled.get()) {
+                neverRun.add(r);
+              } else {
+                r.run();
+              }
+            };
+          }
+        };
+    var source =
+        register(
+            CredentialSources.refreshing(fake)
+                .timebase(Timebase.of(time.clock(), time.ticker(), stuckAudit))
+                .auditListener(e -> {})
+                .auditQueueCapacity(2)
+                .random(new SplittableRandom(1))
+                .prefetch(false)
+                .build());
+    try {
+      source.get();
+      for (int i = 0; i < 5; i++) {
+        source.refresh();
+      }
+      // 6 ISSUED and 5 REVOKED events; 2 fit the listener's queue: 9 lost and counted.
+      assertThat(source.status().auditEventsDropped()).isEqualTo(9);
+      assertThat(source.get()).isNotNull();
+    } finally {
+      // The executor comes back: what was queued is delivered, and close() finds it working.
+      stalled.set(false);
+      while (!neverRun.isEmpty()) {
+        neverRun.remove(0).run();
+      }
+    }
+  }
+
   // ------------------------------------------------------------------ 5. close releases waiters
 
   @Test
