@@ -184,8 +184,7 @@ public final class Emulator implements AutoCloseable {
         }
         case THROTTLE -> {
           EmulatedResponse throttled = protocol.throttled(fault.duration(), request);
-          response =
-              fault.rawRetryAfter().map(v -> withRetryAfter(throttled, v)).orElse(throttled);
+          response = fault.rawRetryAfter().map(v -> withRetryAfter(throttled, v)).orElse(throttled);
           out = toDefinition(response);
         }
         case MALFORMED_BODY -> {
@@ -221,11 +220,13 @@ public final class Emulator implements AutoCloseable {
 
   private static EmulatedResponse withRetryAfter(EmulatedResponse r, String value) {
     Map<String, String> h = new LinkedHashMap<>();
-    r.headers().forEach((k, v) -> {
-      if (!k.equalsIgnoreCase("Retry-After")) {
-        h.put(k, v);
-      }
-    });
+    r.headers()
+        .forEach(
+            (k, v) -> {
+              if (!k.equalsIgnoreCase("Retry-After")) {
+                h.put(k, v);
+              }
+            });
     h.put("Retry-After", value);
     return new EmulatedResponse(r.status(), h, r.body());
   }

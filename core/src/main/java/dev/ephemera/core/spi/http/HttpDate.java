@@ -8,9 +8,9 @@ import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 
 /**
- * HTTP dates (RFC 9110 §5.6.7, the IMF-fixdate form {@code Sun, 06 Nov 1994 08:49:37 GMT}), as
- * sent in {@code Date} and {@code Retry-After}. Parsing never throws: anything that is not such a
- * date, or longer than a date can be, is empty.
+ * HTTP dates (RFC 9110 §5.6.7, the IMF-fixdate form {@code Sun, 06 Nov 1994 08:49:37 GMT}), as sent
+ * in {@code Date} and {@code Retry-After}. Parsing never throws: anything that is not such a date,
+ * or longer than a date can be, is empty.
  */
 public final class HttpDate {
   /** Longer values are not dates; they are refused before parsing. */

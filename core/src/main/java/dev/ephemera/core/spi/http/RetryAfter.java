@@ -10,8 +10,8 @@ import org.jspecify.annotations.Nullable;
  * (RFC 9110 §10.2.3), never negative, capped at {@link #CAP}, never throws.
  *
  * <p>A number too large to represent, or a date in year 9999, is the cap; a date in the past is
- * zero; a negative number, a fraction or garbage is no hint at all (empty). The refresh engine
- * caps the hint again by its policy's {@code maxRetryAfter}.
+ * zero; a negative number, a fraction or garbage is no hint at all (empty). The refresh engine caps
+ * the hint again by its policy's {@code maxRetryAfter}.
  */
 public final class RetryAfter {
   /** The longest hint this parser returns. */
