@@ -1,0 +1,102 @@
+package dev.ephemera.aws;
+
+import dev.ephemera.testkit.aws.PodIdentityAgentEmulator;
+import dev.ephemera.testkit.oidc.OidcIssuer;
+import dev.ephemera.testkit.oidc.ServiceAccount;
+import dev.ephemera.testkit.oidc.TokenFile;
+import dev.ephemera.testkit.time.VirtualTime;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A local wall clock that jumps two hours ahead of STS's and the agent's (an NTP step, a VM resume)
+ * must not stop IRSA or Pod Identity: STS and the agent stamp absolute expiries on their own clock,
+ * the issuers pass on the HTTP {@code Date}, and the credential is served for its server-relative
+ * lifetime on the ticker. Through the SDK's STS client and the JDK's HTTP client, over HTTP.
+ */
+class ClockSkewTest {
+  private static final Duration LIFETIME = Duration.ofHours(1);
+  private static final Duration AHEAD = Duration.ofHours(2);
+
+  @TempDir
+  @SuppressWarnings("NullAway.Init")
+  Path dir;
+
+  private final VirtualTime time = VirtualTime.create();
+
+  @Test
+  void irsa_localClockTwoHoursAhead_beforeTheFirstIssuance_issuesServesAndRefreshes() {
+    try (IrsaWorld world = new IrsaWorld(time, dir)) {
+      time.jumpWallClock(AHEAD);
+      try (var source = world.irsa().sessionDuration(LIFETIME).build()) {
+        ThreeLifetimes.run(time, source, LIFETIME).assertHealthy(world.sts.issued().size());
+      }
+    }
+  }
+
+  @Test
+  void irsa_localClockJumpsTwoHoursAhead_afterTheFirstIssuance_keepsServingAndRefreshing() {
+    try (IrsaWorld world = new IrsaWorld(time, dir)) {
+      try (var source = world.irsa().sessionDuration(LIFETIME).build()) {
+        source.get();
+        time.jumpWallClock(AHEAD);
+        ThreeLifetimes.run(time, source, LIFETIME).assertHealthy(world.sts.issued().size());
+      }
+    }
+  }
+
+  @Test
+  void podIdentity_localClockTwoHoursAhead_beforeTheFirstIssuance_issuesServesAndRefreshes() {
+    try (PodIdentityWorld world = new PodIdentityWorld()) {
+      time.jumpWallClock(AHEAD);
+      try (var source = world.builder().build()) {
+        ThreeLifetimes.run(time, source, LIFETIME).assertHealthy(world.agent.issued().size());
+      }
+    }
+  }
+
+  @Test
+  void podIdentity_localClockJumpsTwoHoursAhead_afterTheFirstIssuance_keepsServingAndRefreshing() {
+    try (PodIdentityWorld world = new PodIdentityWorld()) {
+      try (var source = world.builder().build()) {
+        source.get();
+        time.jumpWallClock(AHEAD);
+        ThreeLifetimes.run(time, source, LIFETIME).assertHealthy(world.agent.issued().size());
+      }
+    }
+  }
+
+  /** The agent and the OIDC issuer on the upstream clock; the source on the local one. */
+  private final class PodIdentityWorld implements AutoCloseable {
+    final OidcIssuer oidc = OidcIssuer.start(time.upstreamClock());
+    final PodIdentityAgentEmulator agent =
+        PodIdentityAgentEmulator.builder(oidc)
+            .clock(time.upstreamClock())
+            .association(
+                ServiceAccount.of("shop", "app").subject(),
+                "arn:aws:iam::111122223333:role/shop-app")
+            .credentialLifetime(LIFETIME)
+            .start();
+    final TokenFile token =
+        oidc.project(
+            dir.resolve("eks-pod-identity-token"),
+            ServiceAccount.of("shop", "app"),
+            PodIdentityAgentEmulator.AUDIENCE,
+            Duration.ofHours(24));
+
+    PodIdentitySourceBuilder builder() {
+      return AwsCredentialSources.podIdentity()
+          .endpoint(agent.fullUri())
+          .authorizationTokenFile(token.path())
+          .timebase(time);
+    }
+
+    @Override
+    public void close() {
+      agent.close();
+      oidc.close();
+    }
+  }
+}
