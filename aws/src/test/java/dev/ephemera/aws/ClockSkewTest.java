@@ -1,5 +1,8 @@
 package dev.ephemera.aws;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.ephemera.core.spi.IssueResult;
 import dev.ephemera.testkit.aws.PodIdentityAgentEmulator;
 import dev.ephemera.testkit.oidc.OidcIssuer;
 import dev.ephemera.testkit.oidc.ServiceAccount;
@@ -7,6 +10,8 @@ import dev.ephemera.testkit.oidc.TokenFile;
 import dev.ephemera.testkit.time.VirtualTime;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -66,6 +71,34 @@ class ClockSkewTest {
         ThreeLifetimes.run(time, source, LIFETIME).assertHealthy(world.agent.issued().size());
       }
     }
+  }
+
+  @Test
+  void irsa_issueResult_carriesStsDate_andDatesTheCredentialByIt_whateverTheLocalClockSays() {
+    try (IrsaWorld world = new IrsaWorld(time, dir)) {
+      time.jumpWallClock(AHEAD);
+      IssueResult<AwsSessionCredential> result =
+          world.irsa().sessionDuration(LIFETIME).buildIssuer().issueResult();
+      assertServerRelative(result);
+    }
+  }
+
+  @Test
+  void podIdentity_issueResult_carriesTheAgentsDate_andDatesTheCredentialByIt() {
+    try (PodIdentityWorld world = new PodIdentityWorld()) {
+      time.jumpWallClock(AHEAD);
+      assertServerRelative(world.builder().buildIssuer().issueResult());
+    }
+  }
+
+  private void assertServerRelative(IssueResult<AwsSessionCredential> result) {
+    Instant upstreamNow = time.upstreamClock().instant().truncatedTo(ChronoUnit.SECONDS);
+    assertThat(result.upstreamTime()).contains(upstreamNow);
+    assertThat(result.credential().issuedAt()).isEqualTo(upstreamNow);
+    assertThat(Duration.between(result.credential().issuedAt(), result.credential().expiresAt()))
+        .as("the lifetime STS or the agent granted, on its own clock")
+        .isEqualTo(LIFETIME);
+    assertThat(result.credential().expiresAt()).isBefore(time.clock().instant());
   }
 
   /** The agent and the OIDC issuer on the upstream clock; the source on the local one. */
