@@ -80,7 +80,7 @@ public final class DownscopedTokenIssuer implements CredentialIssuer<BearerToken
           .auditAttribute("sourceCredential", base.id())
           .build();
     } catch (IOException | RuntimeException e) {
-      throw GoogleErrors.classify(Upstream.STS, what, exchange, e, base.token());
+      throw GoogleErrors.classify(Upstream.STS, what, exchange, e, clock.instant(), base.token());
     }
   }
 

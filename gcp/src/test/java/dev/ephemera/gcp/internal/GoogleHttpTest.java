@@ -65,12 +65,4 @@ class GoogleHttpTest {
     assertThat(GoogleHttp.isLocal("fe80::1")).isTrue();
     assertThat(GoogleHttp.isLocal(null)).isFalse();
   }
-
-  @Test
-  void retryAfter_isReadInSeconds() {
-    assertThat(GoogleErrors.retryAfter("12")).isEqualTo(Duration.ofSeconds(12));
-    assertThat(GoogleErrors.retryAfter("soon")).isNull();
-    assertThat(GoogleErrors.retryAfter(null)).isNull();
-    assertThat(GoogleErrors.retryAfter("-1")).isNull();
-  }
 }
