@@ -203,8 +203,17 @@ public final class GoogleWorkloadIdentity {
     Objects.requireNonNull(source, "source");
     Objects.requireNonNull(boundary, "boundary");
     Supplier<IssuerInfo> info = accessTokenIssuer::describe;
+    // an impersonated token is dated by IAM's clock; the others at local receipt
+    boolean impersonated =
+        federationSettings != null && federationSettings.serviceAccount() != null;
     return new DownscopedTokenIssuer(
-        source, info, boundary.toOptionsJson(), boundary.digest(), sts, timebase.clock());
+        source,
+        info,
+        boundary.toOptionsJson(),
+        boundary.digest(),
+        sts,
+        timebase.clock(),
+        impersonated);
   }
 
   /** A source of access tokens, refreshed ahead of expiry with this identity's settings. */

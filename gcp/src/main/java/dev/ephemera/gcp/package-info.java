@@ -23,8 +23,9 @@
  *       STS {@code expires_in}) is dated at receipt; an absolute expiry (IAM Credentials' {@code
  *       expireTime}, an ID token's {@code exp}) is dated by the response's HTTP {@code Date},
  *       passed to the engine as the upstream time, so a local clock that is off neither stops a
- *       source nor stretches a token. The subject token's {@code exp} is left to STS to judge. (A
- *       downscoped token is still bounded by its source token's expiry as read on the local clock.)
+ *       source nor stretches a token. The subject token's {@code exp} is left to STS to judge. A
+ *       downscoped token is bounded by its source token's expiry on the clock that dated the
+ *       source.
  *   <li><b>The metadata server's cached token is a renewal.</b> It is dated from the moment it is
  *       received with the {@code expires_in} actually left; the same token has the same fingerprint
  *       id, so the engine schedules from what is left and audits {@code RENEWED}, not a rotation.

@@ -85,6 +85,43 @@ class ClockSkewTest {
     assertThat(result.credential().expiresAt()).isAfter(googleNow);
   }
 
+  @Test
+  void downscopingAnImpersonatedToken_withTheLocalClockAhead_isBoundedOnGooglesClock() {
+    GoogleWorkloadIdentity gcp = bed.federation(bed.impersonationConfig(IMPERSONATED)).build();
+    time.jumpWallClock(AHEAD);
+    BearerToken base = gcp.accessTokenIssuer().issue();
+    time.advance(Duration.ofMinutes(10));
+
+    IssueResult<BearerToken> result =
+        gcp.downscopedIssuer(new FixedSource(base), AccessBoundary.readOnlyBucket("reports"))
+            .issueResult();
+
+    Instant googleNow = time.upstreamClock().instant().truncatedTo(ChronoUnit.SECONDS);
+    assertThat(result.upstreamTime()).contains(googleNow);
+    assertThat(result.credential().issuedAt()).isEqualTo(googleNow);
+    assertThat(result.credential().expiresAt())
+        .as("STS sent no expires_in: it expires with its source")
+        .isEqualTo(base.expiresAt());
+    assertThat(Duration.between(result.credential().issuedAt(), result.credential().expiresAt()))
+        .as("what is left of the source on Google's clock, not cut short by the local one")
+        .isEqualTo(IMPERSONATED.minusMinutes(10));
+  }
+
+  @Test
+  void downscopingAMetadataToken_isStillBoundedOnTheLocalClock_thatDatedItsSource() {
+    GoogleWorkloadIdentity gcp = bed.metadata().build();
+    time.jumpWallClock(AHEAD);
+    BearerToken base = gcp.accessTokenIssuer().issue();
+
+    IssueResult<BearerToken> result =
+        gcp.downscopedIssuer(new FixedSource(base), AccessBoundary.readOnlyBucket("reports"))
+            .issueResult();
+
+    assertThat(result.upstreamTime()).isEmpty();
+    assertThat(result.credential().issuedAt()).isEqualTo(time.now());
+    assertThat(result.credential().expiresAt()).isEqualTo(base.expiresAt());
+  }
+
   // ---------------------------------------------------------------- STS (a duration)
 
   @Test
