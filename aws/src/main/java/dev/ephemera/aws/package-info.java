@@ -16,8 +16,14 @@
  *       JDK's {@code HttpURLConnection}: no netty, no connection-pool threads. Region and endpoint
  *       are always explicit, and no profile file is read: the SDK never looks around.
  *   <li>The projected token file is read and checked at every issuance (the kubelet rotates it): a
- *       missing, empty, garbled or expired file fails fast with a configuration error naming the
- *       variable, instead of a useless STS round trip.
+ *       missing, empty or garbled file fails fast with a configuration error naming the variable,
+ *       instead of a useless STS round trip. Its expiry is left to STS (or the agent), which judges
+ *       it on its own clock: a local clock running ahead must not refuse a token it still accepts.
+ *   <li>STS and the Pod Identity agent stamp absolute expiries on their own clock: the issuers pass
+ *       the response's HTTP {@code Date} to the engine as the upstream time and date the credential
+ *       by it, so it is served for the lifetime the upstream granted whatever the local clock says.
+ *   <li>{@code Retry-After} is read by core's one parser, {@code RetryAfter}; a hint the SDK cannot
+ *       take (a negative number, which makes its retry stage throw) is dropped before it reads it.
  *   <li>STS error codes are classified as PROTOCOLS.md says: {@code InvalidIdentityToken}, {@code
  *       IDPRejectedClaim}, {@code AccessDenied}, {@code RegionDisabledException} are rejections;
  *       {@code MalformedPolicyDocument}, {@code PackedPolicyTooLarge}, {@code ValidationError} are

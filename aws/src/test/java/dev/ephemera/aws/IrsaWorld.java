@@ -13,7 +13,9 @@ import software.amazon.awssdk.regions.Region;
 /**
  * One IRSA setup on virtual time: an OIDC issuer playing the API server, a kubelet-projected token
  * file, and the STS emulator trusting the service account for {@link #ROLE}. The STS client is
- * built the way the module builds it (no SDK retries), with short timeouts.
+ * built the way the module builds it (no SDK retries), with short timeouts. The issuer and the
+ * emulator read {@link VirtualTime#upstreamClock()}; the source reads {@code time}, the local
+ * clock.
  */
 final class IrsaWorld implements AutoCloseable {
   static final String ROLE = "arn:aws:iam::111122223333:role/shop-app";
@@ -28,10 +30,10 @@ final class IrsaWorld implements AutoCloseable {
 
   IrsaWorld(VirtualTime time, Path dir) {
     this.time = time;
-    this.oidc = OidcIssuer.start(time.clock());
+    this.oidc = OidcIssuer.start(time.upstreamClock());
     this.sts =
         StsEmulator.builder(oidc)
-            .clock(time.clock())
+            .clock(time.upstreamClock())
             .role(ROLE, Duration.ofHours(2), java.util.List.of(APP.subject()))
             .role(OTHER_ROLE, "system:serviceaccount:kube-system:admin")
             .rejectClaimsOf("system:serviceaccount:shop:banned")

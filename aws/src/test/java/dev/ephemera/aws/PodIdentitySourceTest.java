@@ -55,10 +55,10 @@ class PodIdentitySourceTest {
 
   @BeforeEach
   void start() {
-    oidc = OidcIssuer.start(time.clock());
+    oidc = OidcIssuer.start(time.upstreamClock());
     agent =
         PodIdentityAgentEmulator.builder(oidc)
-            .clock(time.clock())
+            .clock(time.upstreamClock())
             .association(APP.subject(), ROLE)
             .start();
     token =
@@ -163,7 +163,7 @@ class PodIdentitySourceTest {
                 assertThat(e.getMessage()).doesNotContain(token.currentToken());
               });
     }
-    try (OidcIssuer stranger = OidcIssuer.start(time.clock())) {
+    try (OidcIssuer stranger = OidcIssuer.start(time.upstreamClock())) {
       token.write(stranger.mint(APP, PodIdentityAgentEmulator.AUDIENCE, Duration.ofHours(1)));
       try (var source = builder().build()) {
         assertThatThrownBy(source::get).hasMessageContaining("InvalidTokenException");
@@ -266,10 +266,10 @@ class PodIdentitySourceTest {
 
     @Override
     protected ContractFixture<AwsSessionCredential> fixture(VirtualTime vt) {
-      OidcIssuer o = OidcIssuer.start(vt.clock());
+      OidcIssuer o = OidcIssuer.start(vt.upstreamClock());
       PodIdentityAgentEmulator a =
           PodIdentityAgentEmulator.builder(o)
-              .clock(vt.clock())
+              .clock(vt.upstreamClock())
               .association(APP.subject(), ROLE)
               .credentialLifetime(Duration.ofHours(1))
               .start();

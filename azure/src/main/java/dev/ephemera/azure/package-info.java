@@ -18,7 +18,8 @@
  *       proactive refresh would get the old token back. Nothing of the token or the assertion stays
  *       in MSAL after the call.
  *   <li><b>The token file is re-read at every issuance</b> and checked before any network call: a
- *       missing, empty, non-JWT or expired file is a {@code CONFIGURATION} failure, audited with
+ *       missing, empty or non-JWT file is a {@code CONFIGURATION} failure. Its expiry is Entra's to
+ *       judge, on Entra's clock ({@code AADSTS700024}, a rejection); either failure is audited with
  *       the file's subject as the principal.
  *   <li><b>MSAL's HTTP goes through azure-core's {@code HttpClient}</b> (a JDK client by default,
  *       or the one given to the builder), pinned to the authority host: instance discovery runs
@@ -26,17 +27,20 @@
  *       sent. MSAL's own retries are off and it runs on the caller's thread: the engine schedules,
  *       retries and audits.
  *   <li><b>Lifetimes are read from the wire</b> ({@code expires_in}) and anchored on the injected
- *       clock at receipt, because MSAL only reports system-clock instants.
+ *       clock at receipt, because MSAL only reports system-clock instants. A duration is
+ *       skew-proof: a local clock that jumps changes neither the lifetime nor the schedule. Entra's
+ *       {@code refresh_in} goes to the engine as the refresh hint, so the refresh comes no later
+ *       than it.
  *   <li><b>Credential id</b> is {@code uti:} plus the token's {@code uti} claim (unique per token),
  *       else the SHA-256 fingerprint; the service principal's {@code oid}, tenant, client id and
  *       Entra's {@code refresh_in} hint are audit attributes. The audit principal is the projected
  *       token's {@code sub}; the target is {@code {tenant}/{clientId}}; the scope is the scope.
  *   <li><b>Errors</b> are classified from Entra's {@code error} and {@code AADSTS} codes: 429
- *       {@code THROTTLED} (with Retry-After), 5xx and {@code temporarily_unavailable} {@code
- *       UNAVAILABLE}; 700024 (assertion out of time), 70021 and its 7002xx variants (no matching
- *       federated credential) and other refusals {@code REJECTED}; 700016 (unknown application),
- *       90002 (unknown tenant) and {@code invalid_scope} {@code CONFIGURATION}. Messages are
- *       sanitized and never carry the assertion or a token.
+ *       {@code THROTTLED} (with Retry-After, read by core's {@code RetryAfter}), 5xx and {@code
+ *       temporarily_unavailable} {@code UNAVAILABLE}; 700024 (assertion out of time), 70021 and its
+ *       7002xx variants (no matching federated credential) and other refusals {@code REJECTED};
+ *       700016 (unknown application), 90002 (unknown tenant) and {@code invalid_scope} {@code
+ *       CONFIGURATION}. Messages are sanitized and never carry the assertion or a token.
  * </ul>
  */
 @NullMarked

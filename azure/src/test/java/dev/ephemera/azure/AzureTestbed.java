@@ -23,6 +23,8 @@ import java.util.stream.Stream;
 /**
  * Everything an Azure test needs on one virtual time: the cluster's OIDC issuer, a projected token
  * file for {@link #ACCOUNT}, and the Entra emulator (HTTPS) that trusts it for {@link #CLIENT_ID}.
+ * The issuer and the emulator read {@link VirtualTime#upstreamClock()}; the identity reads {@code
+ * time}, the local clock.
  */
 public final class AzureTestbed implements AutoCloseable {
   /** The application the workload federates into. */
@@ -52,8 +54,8 @@ public final class AzureTestbed implements AutoCloseable {
 
   public AzureTestbed(VirtualTime time, Consumer<EntraEmulator.Builder> entraOptions) {
     this.time = time;
-    this.oidc = OidcIssuer.start(time.clock());
-    EntraEmulator.Builder b = EntraEmulator.builder(oidc).clock(time.clock());
+    this.oidc = OidcIssuer.start(time.upstreamClock());
+    EntraEmulator.Builder b = EntraEmulator.builder(oidc).clock(time.upstreamClock());
     entraOptions.accept(b);
     this.entra = b.start();
     entra.register(CLIENT_ID, FederatedCredential.of(oidc.issuerUrl(), ACCOUNT.subject()));

@@ -211,7 +211,9 @@ class AzureWorkloadIdentityTest {
   }
 
   @Test
-  void expiredTokenFile_isAuditedAsAConfigurationFailure_beforeAnyNetworkCall() {
+  void expiredTokenFile_isSentToEntra_whichRejectsIt_auditedAsATerminalRejection() {
+    // No local pre-check of exp: Entra judges it on its own clock (a local clock running ahead
+    // would otherwise refuse a token Entra still accepts).
     VirtualTime time = VirtualTime.create();
     RecordingAuditListener audit = new RecordingAuditListener();
     try (AzureTestbed bed = new AzureTestbed(time);
@@ -223,15 +225,18 @@ class AzureWorkloadIdentityTest {
           .satisfies(
               e ->
                   assertThat(((CredentialUnavailableException) e).reason())
-                      .isEqualTo(Reason.CONFIGURATION))
-          .hasMessageContaining(AZURE_FEDERATED_TOKEN_FILE);
-      assertThat(bed.entra.journal().size()).isZero();
+                      .isEqualTo(Reason.REJECTED))
+          .hasMessageContaining(AZURE_FEDERATED_TOKEN_FILE)
+          .hasMessageContaining("AADSTS700024")
+          .hasMessageNotContaining(bed.tokenFile.currentToken());
+      assertThat(bed.entra.journal().size()).as("Entra judged the token").isEqualTo(1);
+      assertThat(bed.entra.issued()).isEmpty();
       AuditEvent failed = audit.ofType(AuditEventType.REFRESH_FAILED).get(0);
       assertThat(failed.principal()).isEqualTo(ACCOUNT.subject());
       assertThat(failed.error())
           .hasValueSatisfying(
               err -> {
-                assertThat(err.reason()).isEqualTo("CONFIGURATION");
+                assertThat(err.reason()).isEqualTo("REJECTED");
                 assertThat(err.terminal()).isTrue();
               });
     }

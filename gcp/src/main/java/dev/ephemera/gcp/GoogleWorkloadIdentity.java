@@ -26,7 +26,6 @@ import java.io.IOException;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -108,11 +107,10 @@ public final class GoogleWorkloadIdentity {
     this.policy = b.policy;
     this.listeners = List.copyOf(b.listeners);
     if (federation != null) {
-      Clock clock = b.timebase.clock();
       ExternalAccountConfig f = federation;
       this.federationSettings =
           new FederationIssuer.Settings(
-              () -> readSubjectToken(f, clock),
+              () -> readSubjectToken(f),
               f.subjectTokenType(),
               f.audience(),
               scopes,
@@ -205,8 +203,17 @@ public final class GoogleWorkloadIdentity {
     Objects.requireNonNull(source, "source");
     Objects.requireNonNull(boundary, "boundary");
     Supplier<IssuerInfo> info = accessTokenIssuer::describe;
+    // an impersonated token is dated by IAM's clock; the others at local receipt
+    boolean impersonated =
+        federationSettings != null && federationSettings.serviceAccount() != null;
     return new DownscopedTokenIssuer(
-        source, info, boundary.toOptionsJson(), boundary.digest(), sts, timebase.clock());
+        source,
+        info,
+        boundary.toOptionsJson(),
+        boundary.digest(),
+        sts,
+        timebase.clock(),
+        impersonated);
   }
 
   /** A source of access tokens, refreshed ahead of expiry with this identity's settings. */
@@ -255,11 +262,12 @@ public final class GoogleWorkloadIdentity {
     return s;
   }
 
-  private static ProjectedToken readSubjectToken(ExternalAccountConfig f, Clock clock) {
+  /** The subject token: its form is checked here, its expiry is left to STS and its clock. */
+  private static ProjectedToken readSubjectToken(ExternalAccountConfig f) {
     String setting = f.origin() + ": credential_source.file";
     Optional<String> field = f.subjectTokenField();
     if (field.isEmpty()) {
-      return ProjectedToken.read(f.subjectTokenFile(), setting, clock);
+      return ProjectedToken.read(f.subjectTokenFile(), setting);
     }
     Secret raw = ProjectedToken.readSecret(f.subjectTokenFile(), setting);
     Object value;
@@ -277,8 +285,7 @@ public final class GoogleWorkloadIdentity {
       throw new CredentialConfigurationException(
           setting, "names a JSON file without a string field " + field.get());
     }
-    return ProjectedToken.parse(
-        Secret.of(s.strip()), setting + " (" + f.subjectTokenFile() + ")", clock);
+    return ProjectedToken.parse(Secret.of(s.strip()), setting + " (" + f.subjectTokenFile() + ")");
   }
 
   @Override

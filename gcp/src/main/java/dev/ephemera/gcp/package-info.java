@@ -19,6 +19,13 @@
  *       StsRequestHandler}, a fresh {@code ImpersonatedCredentials} over the just-exchanged token).
  *       Expiries are re-based on the injected clock, so scheduling, retries and audit are the
  *       engine's alone.
+ *   <li><b>Google's clock decides expiry.</b> A lifetime given as a duration (metadata server and
+ *       STS {@code expires_in}) is dated at receipt; an absolute expiry (IAM Credentials' {@code
+ *       expireTime}, an ID token's {@code exp}) is dated by the response's HTTP {@code Date},
+ *       passed to the engine as the upstream time, so a local clock that is off neither stops a
+ *       source nor stretches a token. The subject token's {@code exp} is left to STS to judge. A
+ *       downscoped token is bounded by its source token's expiry on the clock that dated the
+ *       source.
  *   <li><b>The metadata server's cached token is a renewal.</b> It is dated from the moment it is
  *       received with the {@code expires_in} actually left; the same token has the same fingerprint
  *       id, so the engine schedules from what is left and audits {@code RENEWED}, not a rotation.
@@ -42,8 +49,8 @@
  * dev.ephemera.core.CredentialUnavailableException} whose reason is terminal (CONFIGURATION: no
  * such service account, STS {@code invalid_request}/{@code invalid_target}, IAM 404/400; REJECTED:
  * metadata 403, STS {@code invalid_grant}/{@code unauthorized_client}, IAM 401/403) or transient
- * (UNAVAILABLE, TIMEOUT, THROTTLED with Retry-After, MALFORMED_RESPONSE), its message scrubbed of
- * tokens.
+ * (UNAVAILABLE, TIMEOUT, THROTTLED with Retry-After read by core's {@code RetryAfter},
+ * MALFORMED_RESPONSE), its message scrubbed of tokens.
  */
 @NullMarked
 package dev.ephemera.gcp;

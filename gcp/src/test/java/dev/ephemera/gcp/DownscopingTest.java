@@ -165,7 +165,7 @@ class DownscopingTest {
   @Test
   void federatedSources_canBeDownscopedToo_andAnExpiresInIsHonoured() {
     try (var sts =
-        dev.ephemera.testkit.gcp.GoogleStsEmulator.builder(time.clock(), bed.oidc)
+        dev.ephemera.testkit.gcp.GoogleStsEmulator.builder(time.upstreamClock(), bed.oidc)
             .registry(bed.google.registry())
             .downscopedExpiresIn(true)
             .tokenLifetime(Duration.ofMinutes(50))

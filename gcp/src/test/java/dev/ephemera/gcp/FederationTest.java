@@ -124,8 +124,9 @@ class FederationTest {
       assertThat(issued.principal()).isEqualTo(GcpTestbed.WORKLOAD.subject());
       assertThat(issued.target()).isEqualTo(bed.google.iam().serviceAccount());
 
-      // A refresh exchanges a fresh STS token: nothing is cached between issuances.
-      time.advance(Duration.ofMinutes(15));
+      // A refresh exchanges a fresh STS token: nothing is cached between issuances. The refresh
+      // falls anywhere in 2/3 ± 10% of 20 min (11.3 to 15.3 min): advance past all of it.
+      time.advance(GcpTestbed.pastTheRefreshBand(Duration.ofMinutes(20)));
       assertThat(bed.google.sts().journal().size()).isEqualTo(2);
       assertThat(bed.google.iam().journal().size()).isEqualTo(2);
       assertThat(source.get().id()).isNotEqualTo(token.id());
@@ -205,7 +206,7 @@ class FederationTest {
   @Test
   void stsUnauthorizedClient_fromTheAttributeCondition_isRejected() {
     try (GoogleStsEmulator strict =
-        GoogleStsEmulator.builder(time.clock(), bed.oidc)
+        GoogleStsEmulator.builder(time.upstreamClock(), bed.oidc)
             .registry(bed.google.registry())
             .attributeCondition(t -> t.subject().endsWith(":billing:worker"))
             .start()) {
@@ -223,13 +224,22 @@ class FederationTest {
   }
 
   @Test
-  void aMissingOrExpiredTokenFile_isAConfigurationError_beforeAnyCall() {
+  void aMissingTokenFile_isAConfigurationError_beforeAnyCall() {
     CredentialIssuer<BearerToken> issuer =
         bed.federation(bed.federationConfig().build()).build().accessTokenIssuer();
     bed.tokenFile.delete();
     assertThatThrownBy(issuer::issue)
         .isInstanceOf(dev.ephemera.core.CredentialConfigurationException.class)
         .hasMessageContaining("does not exist");
+    assertThat(bed.google.sts().journal().size()).isZero();
+  }
+
+  @Test
+  void anExpiredTokenFile_isSentToSts_whichRejectsIt_terminally() {
+    // No local pre-check of exp: STS judges it on its own clock (a local clock running ahead would
+    // otherwise refuse a token STS still accepts).
+    CredentialIssuer<BearerToken> issuer =
+        bed.federation(bed.federationConfig().build()).build().accessTokenIssuer();
     bed.oidc.project(
         bed.tokenFile.path(),
         ServiceAccount.of("payments", "api"),
@@ -237,15 +247,23 @@ class FederationTest {
         Duration.ofMinutes(10));
     time.advance(Duration.ofMinutes(11));
     assertThatThrownBy(issuer::issue)
-        .isInstanceOf(dev.ephemera.core.CredentialConfigurationException.class)
-        .hasMessageContaining("expired");
-    assertThat(bed.google.sts().journal().size()).isZero();
+        .isInstanceOfSatisfying(
+            CredentialUnavailableException.class,
+            e -> {
+              assertThat(e.reason()).isEqualTo(Reason.REJECTED);
+              assertThat(e.isTerminal()).isTrue();
+              assertThat(e.getMessage())
+                  .contains("invalid_grant")
+                  .contains("EXPIRED")
+                  .doesNotContain(bed.tokenFile.currentToken());
+            });
+    assertThat(bed.google.sts().journal().size()).as("STS judged the token").isEqualTo(1);
   }
 
   @Test
   void iamPermissionDenied403_isRejected() {
     try (IamCredentialsEmulator denying =
-        IamCredentialsEmulator.builder(time.clock())
+        IamCredentialsEmulator.builder(time.upstreamClock())
             .registry(bed.google.registry())
             .permit(caller -> false)
             .start()) {
@@ -312,12 +330,12 @@ class FederationTest {
   @Test
   void iamExpireTimeThatIsNotRfc3339_isAMalformedResponse() {
     try (IamCredentialsEmulator sloppy =
-            IamCredentialsEmulator.builder(time.clock())
+            IamCredentialsEmulator.builder(time.upstreamClock())
                 .registry(bed.google.registry())
                 .expireTimeFormat(Instant::toString)
                 .start();
         IamCredentialsEmulator garbage =
-            IamCredentialsEmulator.builder(time.clock())
+            IamCredentialsEmulator.builder(time.upstreamClock())
                 .registry(bed.google.registry())
                 .expireTimeFormat(t -> "in an hour")
                 .start()) {

@@ -16,7 +16,10 @@ import java.util.Comparator;
 import java.util.Map;
 import java.util.stream.Stream;
 
-/** Every Google emulator, an OIDC issuer and a projected token file, on one virtual time. */
+/**
+ * Every Google emulator, an OIDC issuer and a projected token file, on one virtual time: the
+ * emulators and the issuer on {@link VirtualTime#upstreamClock()}, the identity on {@code time}.
+ */
 final class GcpTestbed implements AutoCloseable {
   static final ServiceAccount WORKLOAD = ServiceAccount.of("payments", "api");
 
@@ -29,8 +32,8 @@ final class GcpTestbed implements AutoCloseable {
 
   private GcpTestbed(VirtualTime time) {
     this.time = time;
-    this.oidc = OidcIssuer.start(time.clock());
-    this.google = GoogleCloudEmulators.start(time.clock(), oidc);
+    this.oidc = OidcIssuer.start(time.upstreamClock());
+    this.google = GoogleCloudEmulators.start(time.upstreamClock(), oidc);
     this.metadataHost = google.metadata().hostAndPort();
     try {
       this.dir = Files.createTempDirectory("ephemera-gcp-test");
@@ -43,6 +46,16 @@ final class GcpTestbed implements AutoCloseable {
             WORKLOAD,
             google.sts().subjectTokenAudience(),
             Duration.ofHours(24));
+  }
+
+  /**
+   * How far to advance for the first proactive refresh to have run whatever the jitter drew: past
+   * the far edge of the band (2/3 + 10% of the lifetime), plus a second.
+   */
+  static Duration pastTheRefreshBand(Duration lifetime) {
+    long nanos = lifetime.toNanos();
+    long farEdge = nanos / 30 * 23 + (nanos % 30 * 23 + 29) / 30; // 23/30 of it, rounded up
+    return Duration.ofNanos(farEdge).plusSeconds(1);
   }
 
   static GcpTestbed start(VirtualTime time) {

@@ -204,8 +204,7 @@ public final class VaultCredentials implements AutoCloseable {
               login.mount(),
               login.role().orElse(null),
               login.file(),
-              login.fileSetting(),
-              time.clock());
+              login.fileSetting());
       case APPROLE ->
           new AppRoleAuthenticator(
               transport,

@@ -18,7 +18,10 @@ import java.time.Duration;
 import java.util.SplittableRandom;
 import java.util.function.Predicate;
 
-/** A Vault emulator trusting an OIDC issuer, a projected token file, all on virtual time. */
+/**
+ * A Vault emulator trusting an OIDC issuer, a projected token file, all on virtual time: the
+ * emulator and the issuer on {@link VirtualTime#upstreamClock()}, the credentials on {@code time}.
+ */
 final class Testbed implements AutoCloseable {
   static final ServiceAccount SA = ServiceAccount.of("payments", "api");
   static final String ROLE = "payments";
@@ -41,8 +44,8 @@ final class Testbed implements AutoCloseable {
 
   Testbed(VirtualTime time, Path dir, VaultRole role) {
     this.time = time;
-    oidc = OidcIssuer.start(time.clock());
-    vault = VaultEmulator.builder(time.clock()).oidc(oidc).start();
+    oidc = OidcIssuer.start(time.upstreamClock());
+    vault = VaultEmulator.builder(time.upstreamClock()).oidc(oidc).start();
     vault.kubernetesRole(role);
     tokenFile = oidc.project(dir.resolve("token"), SA, "vault", Duration.ofDays(2));
   }
@@ -72,8 +75,7 @@ final class Testbed implements AutoCloseable {
     VaultTransport t = transport();
     return new TokenIssuer(
         t,
-        new JwtAuthenticator(
-            t, true, "kubernetes", ROLE, tokenFile.path(), "jwtFile", time.clock()),
+        new JwtAuthenticator(t, true, "kubernetes", ROLE, tokenFile.path(), "jwtFile"),
         time.clock(),
         null);
   }

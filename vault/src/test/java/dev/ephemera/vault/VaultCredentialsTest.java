@@ -40,8 +40,13 @@ class VaultCredentialsTest {
   void start(@TempDir Path tmp) {
     dir = tmp;
     time = VirtualTime.create();
-    oidc = OidcIssuer.start(time.clock());
-    vault = VaultEmulator.builder(time.clock()).oidc(oidc).https(true).namespace("team-a").start();
+    oidc = OidcIssuer.start(time.upstreamClock());
+    vault =
+        VaultEmulator.builder(time.upstreamClock())
+            .oidc(oidc)
+            .https(true)
+            .namespace("team-a")
+            .start();
     vault.kubernetesRole(VaultRole.builder(Testbed.ROLE).boundServiceAccount(Testbed.SA).build());
     vault.jwtRole(VaultRole.builder("ci").boundSubject(Testbed.SA.subject()).build());
     jwt = oidc.project(dir.resolve("jwt"), Testbed.SA, "vault", Duration.ofHours(24));

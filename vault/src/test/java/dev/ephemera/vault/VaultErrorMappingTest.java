@@ -63,8 +63,7 @@ class VaultErrorMappingTest {
     VaultTransport t = bed.transport();
     return new TokenIssuer(
         t,
-        new JwtAuthenticator(
-            t, true, mount, role, bed.tokenFile.path(), "jwtFile", bed.time.clock()),
+        new JwtAuthenticator(t, true, mount, role, bed.tokenFile.path(), "jwtFile"),
         bed.time.clock(),
         null);
   }
@@ -152,13 +151,7 @@ class VaultErrorMappingTest {
         new TokenIssuer(
             quick,
             new JwtAuthenticator(
-                quick,
-                true,
-                "kubernetes",
-                Testbed.ROLE,
-                bed.tokenFile.path(),
-                "jwtFile",
-                bed.time.clock()),
+                quick, true, "kubernetes", Testbed.ROLE, bed.tokenFile.path(), "jwtFile"),
             bed.time.clock(),
             null);
     bed.vault.faults().next(Fault.latency(Duration.ofMillis(1600)));

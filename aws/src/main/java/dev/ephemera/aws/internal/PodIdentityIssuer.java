@@ -7,8 +7,11 @@ import dev.ephemera.core.CredentialUnavailableException.Reason;
 import dev.ephemera.core.Secret;
 import dev.ephemera.core.spi.CredentialIssuer;
 import dev.ephemera.core.spi.ErrorText;
+import dev.ephemera.core.spi.IssueResult;
 import dev.ephemera.core.spi.IssuerInfo;
 import dev.ephemera.core.spi.ProjectedToken;
+import dev.ephemera.core.spi.http.HttpDate;
+import dev.ephemera.core.spi.http.RetryAfter;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -32,6 +35,11 @@ import software.amazon.awssdk.protocols.jsoncore.JsonNodeParser;
  * authorization token re-read from its file every time and sent raw (no {@code Bearer} prefix).
  *
  * <p>Uses one shared {@link HttpClient} without a proxy (the agent is link-local).
+ *
+ * <p>The agent stamps an absolute {@code Expiration} on its own clock; its HTTP {@code Date} header
+ * is passed on as {@link IssueResult#upstreamTime()} and dates the credential, so a local wall
+ * clock that is off neither stops the source nor stretches the credential. A {@code Date} that does
+ * not parse is not trusted: the credential is then dated on the local clock.
  */
 public final class PodIdentityIssuer implements CredentialIssuer<AwsSessionCredential> {
   /** The provider name in audit events. */
@@ -56,7 +64,7 @@ public final class PodIdentityIssuer implements CredentialIssuer<AwsSessionCrede
     this.clock = Objects.requireNonNull(clock, "clock");
     String sub;
     try {
-      sub = ProjectedToken.read(tokenFile, tokenFileSetting, clock).subject();
+      sub = ProjectedToken.read(tokenFile, tokenFileSetting).subject();
     } catch (RuntimeException e) {
       sub = "";
     }
@@ -65,7 +73,13 @@ public final class PodIdentityIssuer implements CredentialIssuer<AwsSessionCrede
 
   @Override
   public AwsSessionCredential issue() {
-    ProjectedToken token = ProjectedToken.read(tokenFile, tokenFileSetting, clock);
+    return issueResult().credential();
+  }
+
+  @Override
+  public IssueResult<AwsSessionCredential> issueResult() {
+    // The token's expiry is the agent's to judge, on its clock: only its form is checked here.
+    ProjectedToken token = ProjectedToken.read(tokenFile, tokenFileSetting);
     if (!token.subject().equals(info.principal())) {
       info = info.withPrincipal(token.subject());
     }
@@ -103,21 +117,29 @@ public final class PodIdentityIssuer implements CredentialIssuer<AwsSessionCrede
     int status = response.statusCode();
     byte[] raw = response.body();
     String body = new String(raw, 0, Math.min(raw.length, MAX_BODY), StandardCharsets.UTF_8);
-    Map<String, java.util.List<String>> headers = response.headers().map();
+    Instant upstreamTime =
+        response.headers().firstValue("Date").flatMap(HttpDate::parse).orElse(null);
     if (status != 200) {
-      throw failure(status, body, headers, jwt);
+      String retryAfter = response.headers().firstValue("Retry-After").orElse(null);
+      throw failure(status, body, retryAfter, upstreamTime, jwt);
     }
-    return parse(body, jwt);
+    return IssueResult.of(parse(body, upstreamTime, jwt)).withUpstreamTime(upstreamTime);
   }
 
   private CredentialUnavailableException failure(
-      int status, String body, Map<String, java.util.List<String>> headers, Secret jwt) {
+      int status,
+      String body,
+      @Nullable String retryAfterHeader,
+      @Nullable Instant upstreamTime,
+      Secret jwt) {
     String text = ErrorText.sanitize(body, jwt);
     Reason reason;
     Duration retryAfter = null;
     if (status == 429) {
       reason = Reason.THROTTLED;
-      retryAfter = retryAfter(headers);
+      // a date is counted from the agent's own clock when it said what that is
+      Instant now = upstreamTime != null ? upstreamTime : clock.instant();
+      retryAfter = RetryAfter.parse(retryAfterHeader, now).orElse(null);
     } else if (status >= 500) {
       reason = Reason.UNAVAILABLE;
     } else if (body.contains("(ExpiredTokenException)")) {
@@ -136,7 +158,7 @@ public final class PodIdentityIssuer implements CredentialIssuer<AwsSessionCrede
         null);
   }
 
-  private AwsSessionCredential parse(String body, Secret jwt) {
+  private AwsSessionCredential parse(String body, @Nullable Instant upstreamTime, Secret jwt) {
     JsonNode root;
     try {
       root = JsonNodeParser.create().parse(body);
@@ -158,7 +180,7 @@ public final class PodIdentityIssuer implements CredentialIssuer<AwsSessionCrede
       throw malformed(
           "an Expiration that is not RFC 3339: '" + ErrorText.sanitize(expiration, jwt) + "'", e);
     }
-    Instant now = clock.instant();
+    Instant now = upstreamTime != null ? upstreamTime : clock.instant();
     AwsSessionCredential.Builder b =
         AwsSessionCredential.builder()
             .accessKeyId(accessKeyId)
@@ -187,22 +209,6 @@ public final class PodIdentityIssuer implements CredentialIssuer<AwsSessionCrede
         Reason.MALFORMED_RESPONSE,
         "the EKS Pod Identity agent at " + endpoint + " answered 200 with " + what,
         cause == null ? null : ErrorText.scrub(cause));
-  }
-
-  private static @Nullable Duration retryAfter(Map<String, java.util.List<String>> headers) {
-    for (Map.Entry<String, java.util.List<String>> h : headers.entrySet()) {
-      if (h.getKey() != null
-          && h.getKey().equalsIgnoreCase("Retry-After")
-          && !h.getValue().isEmpty()) {
-        try {
-          long seconds = Long.parseLong(h.getValue().get(0).strip());
-          return seconds >= 0 ? Duration.ofSeconds(seconds) : null;
-        } catch (NumberFormatException e) {
-          return null;
-        }
-      }
-    }
-    return null;
   }
 
   /**

@@ -1,10 +1,17 @@
 package dev.ephemera.aws.internal;
 
+import dev.ephemera.core.spi.http.RetryAfter;
 import java.net.URI;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.Locale;
 import software.amazon.awssdk.auth.credentials.AnonymousCredentialsProvider;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
+import software.amazon.awssdk.core.interceptor.Context;
+import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
+import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.http.SdkHttpClient;
+import software.amazon.awssdk.http.SdkHttpResponse;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.profiles.ProfileFile;
 import software.amazon.awssdk.regions.Region;
@@ -16,6 +23,11 @@ import software.amazon.awssdk.services.sts.endpoints.StsEndpointProvider;
  * Builds the SDK's STS client for IRSA: explicit region and endpoint, no credentials (the call is
  * unsigned), no SDK retries (the refresh engine retries, with backoff, once for every backend), no
  * profile file read from disk, and the JDK's {@code HttpURLConnection} underneath.
+ *
+ * <p>A retry hint the SDK cannot take is dropped before the SDK reads it: its retry stage turns
+ * {@code Retry-After: -1} (or a negative {@code x-amz-retry-after}) into an {@code
+ * IllegalArgumentException} instead of an error response, even with retries off. Only hints that
+ * core's {@link RetryAfter} would ignore anyway are dropped, so nothing the engine uses is lost.
  */
 public final class StsClients {
   private StsClients() {}
@@ -64,9 +76,43 @@ public final class StsClients {
             .overrideConfiguration(
                 o ->
                     o.retryStrategy(AwsRetryStrategy.doNotRetry())
+                        .addExecutionInterceptor(UnusableRetryHints.INSTANCE)
                         .defaultProfileFile(ProfileFile.aggregator().build())
                         .defaultProfileName("default"))
             .build();
     return new Owned(sts, http);
+  }
+
+  /** Drops the retry hints that would make the SDK throw, and that we would ignore anyway. */
+  static final class UnusableRetryHints implements ExecutionInterceptor {
+    static final UnusableRetryHints INSTANCE = new UnusableRetryHints();
+
+    @Override
+    public SdkHttpResponse modifyHttpResponse(
+        Context.ModifyHttpResponse context, ExecutionAttributes executionAttributes) {
+      SdkHttpResponse response = context.httpResponse();
+      SdkHttpResponse.Builder b = null;
+      for (String name : response.headers().keySet()) {
+        String lower = name.toLowerCase(Locale.ROOT);
+        boolean unusable =
+            switch (lower) {
+              case "retry-after" ->
+                  response
+                      .firstMatchingHeader(name)
+                      .flatMap(v -> RetryAfter.parse(v, Instant.EPOCH))
+                      .isEmpty();
+              case "x-amz-retry-after" ->
+                  response
+                      .firstMatchingHeader(name)
+                      .map(v -> v.strip().startsWith("-"))
+                      .orElse(false);
+              default -> false;
+            };
+        if (unusable) {
+          b = (b == null ? response.toBuilder() : b).removeHeader(name);
+        }
+      }
+      return b == null ? response : b.build();
+    }
   }
 }

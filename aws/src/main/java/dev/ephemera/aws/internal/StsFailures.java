@@ -4,17 +4,23 @@ import dev.ephemera.core.CredentialUnavailableException;
 import dev.ephemera.core.CredentialUnavailableException.Reason;
 import dev.ephemera.core.Secret;
 import dev.ephemera.core.spi.ErrorText;
+import dev.ephemera.core.spi.http.HttpDate;
+import dev.ephemera.core.spi.http.RetryAfter;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.net.SocketTimeoutException;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.Locale;
 import javax.xml.stream.XMLStreamException;
+import org.jspecify.annotations.Nullable;
 import software.amazon.awssdk.awscore.exception.AwsErrorDetails;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.exception.ApiCallAttemptTimeoutException;
 import software.amazon.awssdk.core.exception.ApiCallTimeoutException;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.http.SdkHttpResponse;
 
 /**
  * Maps what the SDK's STS client throws to a {@link CredentialUnavailableException} with the reason
@@ -79,8 +85,10 @@ public final class StsFailures {
    *
    * @param roleArn for the message
    * @param sent the web identity token sent, scrubbed from any text kept
+   * @param now the local time, to read a {@code Retry-After} date when STS sent no {@code Date}
    */
-  public static CredentialUnavailableException map(SdkException e, String roleArn, Secret sent) {
+  public static CredentialUnavailableException map(
+      SdkException e, String roleArn, Secret sent, Instant now) {
     if (e instanceof AwsServiceException service) {
       AwsErrorDetails details = service.awsErrorDetails();
       String code = details == null || details.errorCode() == null ? "" : details.errorCode();
@@ -97,7 +105,9 @@ public final class StsFailures {
               + (message.isEmpty() ? "" : ": " + message)
               + (service.requestId() == null ? "" : " (request id " + service.requestId() + ")")
               + hint(code),
-          null,
+          reason == Reason.THROTTLED || reason == Reason.UNAVAILABLE
+              ? retryAfter(details, now)
+              : null,
           ErrorText.scrub(e));
     }
     Reason reason = clientReason(e);
@@ -113,6 +123,32 @@ public final class StsFailures {
             + ErrorText.sanitize(rootMessage(e), sent),
         null,
         ErrorText.scrub(e));
+  }
+
+  /** What the SDK threw that is not an {@link SdkException}: a transient failure, scrubbed. */
+  public static CredentialUnavailableException unexpected(
+      RuntimeException e, String roleArn, Secret sent) {
+    return new CredentialUnavailableException(
+        Reason.UNAVAILABLE,
+        "STS AssumeRoleWithWebIdentity for "
+            + roleArn
+            + " failed inside the SDK: "
+            + ErrorText.sanitize(rootMessage(e), sent),
+        null,
+        ErrorText.scrub(e));
+  }
+
+  /**
+   * STS's {@code Retry-After}, read by core's one parser; a date is counted from STS's own {@code
+   * Date} when it sent one. STS rarely sends it, but a proxy in front of it may.
+   */
+  private static @Nullable Duration retryAfter(@Nullable AwsErrorDetails details, Instant now) {
+    SdkHttpResponse http = details == null ? null : details.sdkHttpResponse();
+    if (http == null) {
+      return null;
+    }
+    Instant at = http.firstMatchingHeader("Date").flatMap(HttpDate::parse).orElse(now);
+    return RetryAfter.parse(http.firstMatchingHeader("Retry-After").orElse(null), at).orElse(null);
   }
 
   private static String hint(String code) {

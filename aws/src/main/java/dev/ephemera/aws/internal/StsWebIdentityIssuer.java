@@ -6,13 +6,17 @@ import dev.ephemera.core.CredentialUnavailableException;
 import dev.ephemera.core.CredentialUnavailableException.Reason;
 import dev.ephemera.core.Secret;
 import dev.ephemera.core.spi.CredentialIssuer;
+import dev.ephemera.core.spi.IssueResult;
 import dev.ephemera.core.spi.IssuerInfo;
 import dev.ephemera.core.spi.ProjectedToken;
+import dev.ephemera.core.spi.http.HttpDate;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.http.SdkHttpResponse;
 import software.amazon.awssdk.services.sts.StsClient;
 import software.amazon.awssdk.services.sts.model.AssumeRoleWithWebIdentityRequest;
 import software.amazon.awssdk.services.sts.model.AssumeRoleWithWebIdentityResponse;
@@ -23,6 +27,11 @@ import software.amazon.awssdk.services.sts.model.PolicyDescriptorType;
  * IRSA: one {@code AssumeRoleWithWebIdentity} call per issuance through the SDK's {@link
  * StsClient}, with the projected token read (and checked) from its file each time, because the
  * kubelet rotates it.
+ *
+ * <p>STS stamps an absolute {@code Expiration} on its own clock; its HTTP {@code Date} header is
+ * passed on as {@link IssueResult#upstreamTime()} and dates the credential, so a local wall clock
+ * that is off neither stops the source nor stretches the credential. A {@code Date} that does not
+ * parse is not trusted: the credential is then dated on the local clock.
  */
 public final class StsWebIdentityIssuer implements CredentialIssuer<AwsSessionCredential> {
   /** The provider name in audit events. */
@@ -74,9 +83,14 @@ public final class StsWebIdentityIssuer implements CredentialIssuer<AwsSessionCr
 
   @Override
   public AwsSessionCredential issue() {
-    // Pre-flight: a missing, empty, garbled or expired file is a configuration error, reported
-    // (and audited by the engine) without a useless round trip.
-    ProjectedToken token = ProjectedToken.read(tokenFile, tokenFileSetting, clock);
+    return issueResult().credential();
+  }
+
+  @Override
+  public IssueResult<AwsSessionCredential> issueResult() {
+    // Pre-flight: a missing, empty or garbled file is a configuration error, reported (and audited
+    // by the engine) without a useless round trip. Its expiry is STS's to judge, on STS's clock.
+    ProjectedToken token = ProjectedToken.read(tokenFile, tokenFileSetting);
     if (!token.subject().equals(info.principal())) {
       info = info.withPrincipal(token.subject());
     }
@@ -100,12 +114,26 @@ public final class StsWebIdentityIssuer implements CredentialIssuer<AwsSessionCr
     try {
       response = sts.assumeRoleWithWebIdentity(request.build());
     } catch (SdkException e) {
-      throw StsFailures.map(e, roleArn, jwt);
+      throw StsFailures.map(e, roleArn, jwt, clock.instant());
+    } catch (RuntimeException e) {
+      // A client of the user's own making can still trip over a hostile header inside the SDK
+      // (a negative Retry-After throws IllegalArgumentException from its retry stage).
+      throw StsFailures.unexpected(e, roleArn, jwt);
     }
-    return toCredential(response);
+    Instant upstreamTime = dateOf(response.sdkHttpResponse());
+    return IssueResult.of(toCredential(response, upstreamTime)).withUpstreamTime(upstreamTime);
   }
 
-  private AwsSessionCredential toCredential(AssumeRoleWithWebIdentityResponse response) {
+  /** The response's {@code Date}: STS's clock when it answered; null when absent or garbled. */
+  static @Nullable Instant dateOf(@Nullable SdkHttpResponse http) {
+    if (http == null) {
+      return null;
+    }
+    return http.firstMatchingHeader("Date").flatMap(HttpDate::parse).orElse(null);
+  }
+
+  private AwsSessionCredential toCredential(
+      AssumeRoleWithWebIdentityResponse response, @Nullable Instant upstreamTime) {
     Credentials c = response.credentials();
     if (c == null
         || isBlank(c.accessKeyId())
@@ -124,7 +152,7 @@ public final class StsWebIdentityIssuer implements CredentialIssuer<AwsSessionCr
             .accessKeyId(c.accessKeyId())
             .secretAccessKey(Secret.of(c.secretAccessKey()))
             .sessionToken(Secret.of(c.sessionToken()))
-            .issuedAt(min(clock.instant(), c.expiration()))
+            .issuedAt(min(upstreamTime != null ? upstreamTime : clock.instant(), c.expiration()))
             .expiresAt(c.expiration())
             .providerName("Ephemera-IRSA");
     if (response.assumedRoleUser() != null && response.assumedRoleUser().arn() != null) {
@@ -175,7 +203,7 @@ public final class StsWebIdentityIssuer implements CredentialIssuer<AwsSessionCr
   /** The token's sub for audit before the first issuance; empty if the file is not readable. */
   private String peekSubject(Path file) {
     try {
-      return ProjectedToken.read(file, tokenFileSetting, clock).subject();
+      return ProjectedToken.read(file, tokenFileSetting).subject();
     } catch (RuntimeException e) {
       return "";
     }

@@ -7,12 +7,12 @@ import dev.ephemera.core.CredentialUnavailableException.Reason;
 import dev.ephemera.core.Secret;
 import dev.ephemera.core.spi.ErrorText;
 import dev.ephemera.core.spi.ProjectedToken;
+import dev.ephemera.core.spi.http.HttpDate;
+import dev.ephemera.core.spi.http.RetryAfter;
 import java.net.http.HttpTimeoutException;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.ZonedDateTime;
-import java.time.format.DateTimeFormatter;
-import java.time.format.DateTimeParseException;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -98,7 +98,7 @@ final class EntraFailures {
             + "HTTP "
             + up.status
             + (said.isEmpty() ? "" : "; Entra said \"" + said + "\"");
-    Duration retryAfter = retryAfter(up.retryAfter);
+    Duration retryAfter = retryAfter(up);
     Throwable cause = ErrorText.scrub(error);
     if (up.status == 429) {
       return new CredentialUnavailableException(
@@ -228,23 +228,10 @@ final class EntraFailures {
         ErrorText.scrub(error));
   }
 
-  private @Nullable Duration retryAfter(@Nullable String header) {
-    if (header == null || header.isBlank()) {
-      return null;
-    }
-    String v = header.strip();
-    try {
-      long seconds = Long.parseLong(v);
-      return seconds < 0 ? null : Duration.ofSeconds(seconds);
-    } catch (NumberFormatException e) {
-      try {
-        ZonedDateTime at = ZonedDateTime.parse(v, DateTimeFormatter.RFC_1123_DATE_TIME);
-        Duration d = Duration.between(clock.instant(), at.toInstant());
-        return d.isNegative() ? Duration.ZERO : d;
-      } catch (DateTimeParseException ignored) {
-        return null;
-      }
-    }
+  /** Entra's Retry-After by core's one reading; a date counts from Entra's own Date if sent. */
+  private @Nullable Duration retryAfter(Upstream up) {
+    Instant now = HttpDate.parse(up.date).orElseGet(clock::instant);
+    return RetryAfter.parse(up.retryAfter, now).orElse(null);
   }
 
   private static Throwable unwrap(Throwable t) {
@@ -277,7 +264,12 @@ final class EntraFailures {
 
   /** Entra's error, from the wire or from MSAL's exception. */
   private record Upstream(
-      int status, String error, List<Long> codes, String description, @Nullable String retryAfter) {
+      int status,
+      String error,
+      List<Long> codes,
+      String description,
+      @Nullable String retryAfter,
+      @Nullable String date) {
 
     static Upstream of(Answer answer) {
       Map<String, Object> json = JsonObjects.parse(answer.body());
@@ -295,32 +287,42 @@ final class EntraFailures {
         codes.addAll(codesIn(description));
       }
       return new Upstream(
-          answer.status(), error, List.copyOf(codes), description, answer.header("Retry-After"));
+          answer.status(),
+          error,
+          List.copyOf(codes),
+          description,
+          answer.header("Retry-After"),
+          answer.header("Date"));
     }
 
     static Upstream of(@Nullable MsalServiceException e) {
       if (e == null) {
-        return new Upstream(0, "", List.of(), "", null);
+        return new Upstream(0, "", List.of(), "", null, null);
       }
       String description = orEmpty(e.getMessage());
-      String retryAfter = null;
-      Map<String, List<String>> headers = e.headers();
-      if (headers != null) {
-        for (Map.Entry<String, List<String>> h : headers.entrySet()) {
-          if (h.getKey() != null
-              && h.getKey().equalsIgnoreCase("Retry-After")
-              && !h.getValue().isEmpty()) {
-            retryAfter = h.getValue().get(0);
-          }
-        }
-      }
+      String retryAfter = header(e.headers(), "Retry-After");
+      String date = header(e.headers(), "Date");
       Integer status = e.statusCode();
       return new Upstream(
           status == null ? 0 : status,
           orEmpty(e.errorCode()).toLowerCase(Locale.ROOT),
           codesIn(description),
           description,
-          retryAfter);
+          retryAfter,
+          date);
+    }
+
+    private static @Nullable String header(
+        @Nullable Map<String, List<String>> headers, String name) {
+      if (headers == null) {
+        return null;
+      }
+      for (Map.Entry<String, List<String>> h : headers.entrySet()) {
+        if (h.getKey() != null && h.getKey().equalsIgnoreCase(name) && !h.getValue().isEmpty()) {
+          return h.getValue().get(0);
+        }
+      }
+      return null;
     }
 
     private static List<Long> codesIn(String text) {

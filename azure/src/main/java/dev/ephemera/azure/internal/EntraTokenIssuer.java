@@ -1,30 +1,32 @@
 package dev.ephemera.azure.internal;
 
 import dev.ephemera.core.BearerToken;
-import dev.ephemera.core.CredentialConfigurationException;
 import dev.ephemera.core.Secret;
 import dev.ephemera.core.spi.CredentialIssuer;
+import dev.ephemera.core.spi.IssueResult;
 import dev.ephemera.core.spi.IssuerInfo;
 import dev.ephemera.core.spi.ProjectedToken;
 import java.time.Clock;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.Objects;
 
 /**
  * Issues Entra ID access tokens for one scope: reads the projected token file (rejecting a missing,
- * empty or expired one before any network call), exchanges it at Entra through {@link EntraClient},
- * and stamps the result on the injected clock: issued now, expiring {@code expires_in} later.
+ * empty or garbled one before any network call; its expiry is Entra's to judge, on Entra's clock),
+ * exchanges it at Entra through {@link EntraClient}, and stamps the result on the injected clock:
+ * issued now, expiring {@code expires_in} later. A lifetime given as a duration needs no upstream
+ * time: it is skew-proof as it is.
+ *
+ * <p>Entra's {@code refresh_in} hint is passed to the engine as {@link IssueResult#refreshIn()}, so
+ * the refresh comes no later than Entra asks, and kept in the audit attributes.
  *
  * <p>The token's id is {@code uti:} and its {@code uti} claim when present (unique per token, so a
  * new token is a rotation), else the SHA-256 fingerprint. The service principal's {@code oid}, the
- * tenant, the client id and Entra's {@code refresh_in} hint go into the audit attributes.
+ * tenant and the client id go into the audit attributes too.
  */
 public final class EntraTokenIssuer implements CredentialIssuer<BearerToken> {
   /** The provider name in audit events. */
   public static final String PROVIDER = "azure-workload-identity";
-
-  private static final Clock NO_EXPIRY_CHECK = Clock.fixed(Instant.EPOCH, ZoneOffset.UTC);
 
   private final EntraClient client;
   private final String scope;
@@ -51,11 +53,16 @@ public final class EntraTokenIssuer implements CredentialIssuer<BearerToken> {
 
   @Override
   public BearerToken issue() {
+    return issueResult().credential();
+  }
+
+  @Override
+  public IssueResult<BearerToken> issueResult() {
     WorkloadIdentitySettings settings = client.settings();
     String what = settings.tokenFileSetting() + " (" + settings.tokenFile() + ")";
     Secret raw = ProjectedToken.readSecret(settings.tokenFile(), settings.tokenFileSetting());
-    notePrincipal(raw, what);
-    ProjectedToken assertion = ProjectedToken.parse(raw, what, clock);
+    ProjectedToken assertion = ProjectedToken.parse(raw, what);
+    notePrincipal(assertion.subject());
     EntraClient.Issued issued = client.acquire(assertion, scope, clock);
     Instant now = clock.instant();
     AccessTokenClaims claims = AccessTokenClaims.of(issued.token());
@@ -63,7 +70,7 @@ public final class EntraTokenIssuer implements CredentialIssuer<BearerToken> {
         BearerToken.builder()
             .token(issued.token())
             .issuedAt(now)
-            .expiresAt(now.plus(issued.expiresIn()))
+            .expiresAt(plusSaturated(now, issued.expiresIn()))
             .scope(scope)
             .auditAttribute("tenantId", settings.tenantId())
             .auditAttribute("clientId", settings.clientId());
@@ -73,24 +80,25 @@ public final class EntraTokenIssuer implements CredentialIssuer<BearerToken> {
     if (claims.oid() != null) {
       token.auditAttribute("oid", claims.oid());
     }
-    if (issued.refreshIn() != null) {
-      token.auditAttribute("refreshInSeconds", Long.toString(issued.refreshIn().toSeconds()));
+    java.time.Duration refreshIn = issued.refreshIn();
+    if (refreshIn != null) {
+      token.auditAttribute("refreshInSeconds", Long.toString(refreshIn.toSeconds()));
     }
-    return token.build();
+    return IssueResult.of(token.build()).withRefreshIn(refreshIn);
+  }
+
+  /** {@code at + d}, or the last instant when that is out of range: never an exception. */
+  private static Instant plusSaturated(Instant at, java.time.Duration d) {
+    return d.compareTo(java.time.Duration.between(at, Instant.MAX)) >= 0 ? Instant.MAX : at.plus(d);
   }
 
   /**
-   * Keeps the projected token's subject as the audit principal, read without the expiry check so
-   * that the failure of an expired token is audited under the right principal.
+   * Keeps the projected token's subject as the audit principal, noted before the exchange so that
+   * Entra's refusal (of an expired token, say) is audited under the right principal.
    */
-  private void notePrincipal(Secret raw, String what) {
-    try {
-      String subject = ProjectedToken.parse(raw, what, NO_EXPIRY_CHECK).subject();
-      if (!subject.equals(info.principal())) {
-        info = info.withPrincipal(subject);
-      }
-    } catch (CredentialConfigurationException e) {
-      // not a JWT: issue() reports it next
+  private void notePrincipal(String subject) {
+    if (!subject.equals(info.principal())) {
+      info = info.withPrincipal(subject);
     }
   }
 

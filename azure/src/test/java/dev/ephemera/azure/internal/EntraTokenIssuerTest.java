@@ -14,6 +14,7 @@ import dev.ephemera.core.CredentialConfigurationException;
 import dev.ephemera.core.CredentialUnavailableException;
 import dev.ephemera.core.CredentialUnavailableException.Reason;
 import dev.ephemera.core.spi.CredentialIssuer;
+import dev.ephemera.core.spi.IssueResult;
 import dev.ephemera.testkit.azure.FederatedCredential;
 import dev.ephemera.testkit.emulator.Fault;
 import dev.ephemera.testkit.oidc.ServiceAccount;
@@ -119,14 +120,40 @@ class EntraTokenIssuerTest {
   }
 
   @Test
-  void expiredTokenFile_failsBeforeAnyNetworkCall_namingTheVariable() {
+  void issueResult_passesEntrasRefreshIn_toTheEngine_andKeepsItInTheAudit() {
+    IssueResult<BearerToken> result = issuer.issueResult();
+
+    assertThat(result.refreshIn()).contains(Duration.ofMinutes(20));
+    assertThat(result.credential().auditAttributes()).containsEntry("refreshInSeconds", "1200");
+    assertThat(result.upstreamTime()).as("expires_in is a duration: no clock needed").isEmpty();
+    assertThat(result.staleIn()).isEmpty();
+  }
+
+  @Test
+  void issueResult_withoutRefreshIn_hasNoHint() {
+    try (AzureTestbed plain = new AzureTestbed(time);
+        AzureWorkloadIdentity id = plain.identity().build()) {
+      IssueResult<BearerToken> result = id.issuer(STORAGE).issueResult();
+
+      assertThat(result.refreshIn()).isEmpty();
+      assertThat(result.credential().auditAttributes()).doesNotContainKey("refreshInSeconds");
+    }
+  }
+
+  @Test
+  void expiredTokenFile_reachesEntra_whichRejectsIt_namingTheVariable() {
     time.advance(AzureTestbed.SA_TOKEN_TTL.plusMinutes(1));
 
     assertThatThrownBy(issuer::issue)
-        .isInstanceOf(CredentialConfigurationException.class)
+        .isInstanceOfSatisfying(
+            CredentialUnavailableException.class,
+            e -> {
+              assertThat(e.reason()).isEqualTo(Reason.REJECTED);
+              assertThat(e.isTerminal()).isTrue();
+            })
         .hasMessageContaining("AZURE_FEDERATED_TOKEN_FILE")
-        .hasMessageContaining("expired");
-    assertThat(bed.entra.journal().size()).isZero();
+        .hasMessageContaining("outside its valid time range");
+    assertThat(bed.entra.journal().size()).as("Entra, not a local check, judged it").isEqualTo(1);
     assertThat(issuer.describe().principal())
         .as("the failure is audited under the file's subject")
         .isEqualTo(ACCOUNT.subject());

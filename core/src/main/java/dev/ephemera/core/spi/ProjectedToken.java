@@ -23,6 +23,12 @@ import org.jspecify.annotations.Nullable;
  * claims decoded for audit and pre-flight checks. The signature is not verified here: the upstream
  * does that. Read the file at every issuance: the kubelet rotates it.
  *
+ * <p>The pre-flight checks are never stricter than the upstream: a file that is missing, empty, not
+ * a JWT, or lacks {@code sub} or {@code exp} is refused, but the token's expiry is not judged here.
+ * Only the upstream can judge it, on its own clock: a local wall clock that runs ahead would
+ * otherwise refuse a token the upstream still accepts. An expired token is sent, and the upstream's
+ * refusal is reported as such.
+ *
  * <p>{@link #toString()} shows the claims, never the token.
  */
 public final class ProjectedToken {
@@ -49,17 +55,27 @@ public final class ProjectedToken {
   }
 
   /**
-   * Reads and checks a token file.
+   * Reads and checks a token file. Its expiry is not checked: the upstream judges it.
    *
    * @param file the token file
    * @param setting the name of the setting that pointed at the file, for error messages (e.g.
    *     {@code AWS_WEB_IDENTITY_TOKEN_FILE})
-   * @param clock the clock to check expiry against
-   * @throws CredentialConfigurationException if the file is missing, unreadable, empty, not a JWT,
-   *     or already expired
+   * @throws CredentialConfigurationException if the file is missing, unreadable or empty, or does
+   *     not hold a JWT with {@code sub} and {@code exp}
+   */
+  public static ProjectedToken read(Path file, String setting) {
+    return parse(readSecret(file, setting), setting, "names " + file + ", which ");
+  }
+
+  /**
+   * The same as {@link #read(Path, String)}, kept so that callers written against it compile: the
+   * clock is no longer consulted, since a token's expiry is the upstream's to judge.
+   *
+   * @param clock ignored
    */
   public static ProjectedToken read(Path file, String setting, Clock clock) {
-    return parse(readSecret(file, setting), setting, "names " + file + ", which ", clock);
+    Objects.requireNonNull(clock, "clock");
+    return read(file, setting);
   }
 
   /**
@@ -88,17 +104,27 @@ public final class ProjectedToken {
   }
 
   /**
-   * Decodes and checks a JWT already in memory.
+   * Decodes and checks a JWT already in memory. Its expiry is not checked: the upstream judges it.
    *
    * @param what names the token's origin in error messages
-   * @throws CredentialConfigurationException if it is not a JWT, lacks {@code sub} or {@code exp},
-   *     or has expired
+   * @throws CredentialConfigurationException if it is not a JWT or lacks {@code sub} or {@code exp}
    */
-  public static ProjectedToken parse(Secret jwt, String what, Clock clock) {
-    return parse(jwt, what, "", clock);
+  public static ProjectedToken parse(Secret jwt, String what) {
+    return parse(jwt, what, "");
   }
 
-  private static ProjectedToken parse(Secret jwt, String what, String where, Clock clock) {
+  /**
+   * The same as {@link #parse(Secret, String)}, kept so that callers written against it compile:
+   * the clock is no longer consulted, since a token's expiry is the upstream's to judge.
+   *
+   * @param clock ignored
+   */
+  public static ProjectedToken parse(Secret jwt, String what, Clock clock) {
+    Objects.requireNonNull(clock, "clock");
+    return parse(jwt, what);
+  }
+
+  private static ProjectedToken parse(Secret jwt, String what, String where) {
     String[] parts = jwt.reveal().split("\\.", -1);
     if (parts.length != 3) {
       throw new CredentialConfigurationException(
@@ -130,19 +156,6 @@ public final class ProjectedToken {
             : aud instanceof List<?> l
                 ? l.stream().filter(String.class::isInstance).map(String.class::cast).toList()
                 : List.of();
-    Instant now = clock.instant();
-    if (!expiresAt.isAfter(now)) {
-      throw new CredentialConfigurationException(
-          what,
-          where
-              + "holds a token for "
-              + subject
-              + " that expired at "
-              + expiresAt
-              + " (now "
-              + now
-              + "); is the kubelet rotating it?");
-    }
     return new ProjectedToken(jwt, subject, issuer, audiences, expiresAt, issuedAt);
   }
 

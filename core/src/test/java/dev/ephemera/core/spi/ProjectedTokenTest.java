@@ -340,21 +340,42 @@ class ProjectedTokenTest {
   }
 
   @Test
-  void read_expiredToken_isRejectedSayingWhenItExpired() throws IOException {
+  void read_expiredToken_isReturned_forTheUpstreamToJudge() throws IOException {
+    // The local clock may run ahead of the upstream's: refusing here would stop a backend whose
+    // token the upstream still accepts. The upstream judges expiry on its own clock.
     long exp = NOW.getEpochSecond() - 10;
     String token = jwt("{\"sub\":\"" + SUB + "\",\"exp\":" + exp + "}");
 
-    assertConfigError(
-        () -> ProjectedToken.read(write(token), SETTING, CLOCK),
-        "expired at " + Instant.ofEpochSecond(exp),
-        token);
+    ProjectedToken projected = ProjectedToken.read(write(token), SETTING);
+
+    assertThat(projected.expiresAt()).isEqualTo(Instant.ofEpochSecond(exp));
+    assertThat(projected.subject()).isEqualTo(SUB);
+    assertThat(projected.token().reveal()).isEqualTo(token);
   }
 
   @Test
-  void read_tokenExpiringExactlyNow_isExpired() throws IOException {
+  void read_withAClockTwoHoursAhead_stillReturnsAValidToken() throws IOException {
+    Clock ahead = Clock.offset(CLOCK, java.time.Duration.ofHours(2));
+    String token = jwt(validPayload());
+
+    assertThat(ProjectedToken.read(write(token), SETTING, ahead).expiresAt())
+        .isEqualTo(Instant.ofEpochSecond(EXP));
+    assertThat(ProjectedToken.parse(Secret.of(token), "token", ahead).expiresAt())
+        .isEqualTo(Instant.ofEpochSecond(EXP));
+  }
+
+  @Test
+  void parse_tokenExpiringExactlyNow_isReturned() {
     String token = jwt("{\"sub\":\"s\",\"exp\":" + NOW.getEpochSecond() + "}");
 
-    assertConfigError(() -> ProjectedToken.read(write(token), SETTING, CLOCK), "expired", token);
+    assertThat(ProjectedToken.parse(Secret.of(token), "token").expiresAt()).isEqualTo(NOW);
+  }
+
+  @Test
+  void read_expiredTokenWithoutSub_isStillAConfigurationError() throws IOException {
+    String token = jwt("{\"exp\":" + (NOW.getEpochSecond() - 10) + "}");
+
+    assertConfigError(() -> ProjectedToken.read(write(token), SETTING), "sub claim", token);
   }
 
   @Test

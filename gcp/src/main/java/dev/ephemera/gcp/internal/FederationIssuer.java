@@ -10,6 +10,7 @@ import dev.ephemera.core.CredentialUnavailableException;
 import dev.ephemera.core.CredentialUnavailableException.Reason;
 import dev.ephemera.core.Secret;
 import dev.ephemera.core.spi.CredentialIssuer;
+import dev.ephemera.core.spi.IssueResult;
 import dev.ephemera.core.spi.IssuerInfo;
 import dev.ephemera.core.spi.ProjectedToken;
 import dev.ephemera.gcp.internal.GoogleErrors.Upstream;
@@ -28,6 +29,13 @@ import org.jspecify.annotations.Nullable;
  * STS for a federated token, and (with impersonation) that token is traded at IAM Credentials for a
  * service account's access token with the chosen lifetime, or an ID token for an audience. Each
  * step is one library call; nothing is cached between issuances.
+ *
+ * <p>STS gives the federated token's lifetime as a duration ({@code expires_in}), dated on the
+ * local clock at receipt. IAM Credentials stamps an absolute {@code expireTime} (and an ID token an
+ * absolute {@code exp}) on Google's clock: those are dated by IAM's HTTP {@code Date}, passed on as
+ * {@link IssueResult#upstreamTime()}, so a local wall clock that is off neither stops the source
+ * nor stretches the token. A {@code Date} that does not parse is not trusted: the token is then
+ * dated on the local clock.
  */
 public final class FederationIssuer implements CredentialIssuer<BearerToken> {
   /** What the issuer needs; all values already validated. */
@@ -69,6 +77,11 @@ public final class FederationIssuer implements CredentialIssuer<BearerToken> {
 
   @Override
   public BearerToken issue() {
+    return issueResult().credential();
+  }
+
+  @Override
+  public IssueResult<BearerToken> issueResult() {
     ProjectedToken subject = s.subjectToken().get();
     principal = subject.subject();
     Exchanged federated = exchange(subject);
@@ -80,17 +93,18 @@ public final class FederationIssuer implements CredentialIssuer<BearerToken> {
             Reason.MALFORMED_RESPONSE, "Google STS answered a federated token without expires_in");
       }
       Instant at = federated.receivedAt();
-      return Tokens.bearer(
-          federated.token().reveal(),
-          at,
-          at.plusSeconds(Math.max(0, expiresIn)),
-          scope,
-          "STS's federated token");
+      return IssueResult.of(
+          Tokens.bearer(
+              federated.token().reveal(),
+              at,
+              at.plusSeconds(Math.max(0, expiresIn)),
+              scope,
+              "STS's federated token"));
     }
     return impersonate(sa, federated.token());
   }
 
-  private BearerToken impersonate(String sa, Secret federated) {
+  private IssueResult<BearerToken> impersonate(String sa, Secret federated) {
     ImpersonatedCredentials impersonated =
         ImpersonatedCredentials.newBuilder()
             .setSourceCredentials(new FixedTokenCredentials(federated.reveal()))
@@ -109,19 +123,26 @@ public final class FederationIssuer implements CredentialIssuer<BearerToken> {
     try (exchange) {
       if (audience == null) {
         AccessToken at = impersonated.refreshAccessToken();
-        Instant now = clock.instant();
+        Instant upstreamTime = exchange.upstreamTime();
+        Instant now = upstreamTime != null ? upstreamTime : clock.instant();
         Date exp = at.getExpirationTime();
         if (exp == null) {
           throw new CredentialUnavailableException(
               Reason.MALFORMED_RESPONSE, "IAM Credentials answered without an expireTime");
         }
-        return Tokens.bearer(at.getTokenValue(), now, exp.toInstant(), scope, "IAM's access token");
+        return IssueResult.of(
+                Tokens.bearer(
+                    at.getTokenValue(), now, exp.toInstant(), scope, "IAM's access token"))
+            .withUpstreamTime(upstreamTime);
       }
       IdToken id =
           impersonated.idTokenWithAudience(audience, List.of(IdTokenProvider.Option.INCLUDE_EMAIL));
-      return Tokens.idToken(id, clock.instant(), audience, "IAM's ID token");
+      Instant upstreamTime = exchange.upstreamTime();
+      Instant now = upstreamTime != null ? upstreamTime : clock.instant();
+      return IssueResult.of(Tokens.idToken(id, now, audience, "IAM's ID token"))
+          .withUpstreamTime(upstreamTime);
     } catch (IOException | RuntimeException e) {
-      throw GoogleErrors.classify(Upstream.IAM, what, exchange, e, federated);
+      throw GoogleErrors.classify(Upstream.IAM, what, exchange, e, clock.instant(), federated);
     }
   }
 
@@ -143,7 +164,8 @@ public final class FederationIssuer implements CredentialIssuer<BearerToken> {
       }
       return new Exchanged(Secret.of(at.getTokenValue()), response.getExpiresInSeconds(), now);
     } catch (IOException | RuntimeException e) {
-      throw GoogleErrors.classify(Upstream.STS, what, exchange, e, subject.token());
+      throw GoogleErrors.classify(
+          Upstream.STS, what, exchange, e, clock.instant(), subject.token());
     }
   }
 

@@ -7,10 +7,11 @@ import dev.ephemera.core.CredentialUnavailableException;
 import dev.ephemera.core.CredentialUnavailableException.Reason;
 import dev.ephemera.core.Secret;
 import dev.ephemera.core.spi.ErrorText;
+import dev.ephemera.core.spi.http.RetryAfter;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.net.URI;
-import java.time.Duration;
+import java.time.Instant;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
@@ -23,7 +24,7 @@ import org.jspecify.annotations.Nullable;
  *   <tr><th>upstream</th><th>answer</th><th>reason</th></tr>
  *   <tr><td>any</td><td>no connection, 5xx, 408</td><td>UNAVAILABLE</td></tr>
  *   <tr><td>any</td><td>read or connect timeout</td><td>TIMEOUT</td></tr>
- *   <tr><td>any</td><td>429</td><td>THROTTLED (Retry-After kept)</td></tr>
+ *   <tr><td>any</td><td>429</td><td>THROTTLED (Retry-After read by core's {@link RetryAfter})</td></tr>
  *   <tr><td>any</td><td>2xx the library cannot parse, bad RFC 3339 time</td><td>MALFORMED_RESPONSE</td></tr>
  *   <tr><td>metadata server</td><td>404 (no such service account)</td><td>CONFIGURATION</td></tr>
  *   <tr><td>metadata server</td><td>403, 400, 401</td><td>REJECTED</td></tr>
@@ -59,6 +60,8 @@ public final class GoogleErrors {
    * @param action what was asked, e.g. {@code "an access token for app@p.iam.gserviceaccount.com"}
    * @param exchange what happened on the wire
    * @param thrown what the library threw
+   * @param now the local time, to read a {@code Retry-After} date when the answer had no {@code
+   *     Date}
    * @param known secret values that must not appear in the message
    */
   public static CredentialUnavailableException classify(
@@ -66,6 +69,7 @@ public final class GoogleErrors {
       String action,
       GoogleHttp.Exchange exchange,
       Throwable thrown,
+      Instant now,
       Secret... known) {
     if (thrown instanceof CredentialUnavailableException own) {
       return own;
@@ -116,8 +120,13 @@ public final class GoogleErrors {
             + status
             + (detail.isEmpty() ? ")" : ", " + detail + ")");
     if (status == 429) {
+      Instant upstreamNow = exchange.upstreamTime();
       return new CredentialUnavailableException(
-          Reason.THROTTLED, message, retryAfter(exchange.header("Retry-After")), cause);
+          Reason.THROTTLED,
+          message,
+          RetryAfter.parse(exchange.header("Retry-After"), upstreamNow != null ? upstreamNow : now)
+              .orElse(null),
+          cause);
     }
     if (status >= 500 || status == 408) {
       return new CredentialUnavailableException(Reason.UNAVAILABLE, message, cause);
@@ -159,19 +168,6 @@ public final class GoogleErrors {
         + "://"
         + uri.getRawAuthority()
         + (uri.getRawPath() == null ? "" : uri.getRawPath());
-  }
-
-  /** Retry-After in seconds; null when absent or not a number (HTTP dates are not honoured). */
-  static @Nullable Duration retryAfter(@Nullable String value) {
-    if (value == null || value.isBlank()) {
-      return null;
-    }
-    try {
-      long seconds = Long.parseLong(value.strip());
-      return seconds < 0 ? null : Duration.ofSeconds(seconds);
-    } catch (NumberFormatException e) {
-      return null;
-    }
   }
 
   /**

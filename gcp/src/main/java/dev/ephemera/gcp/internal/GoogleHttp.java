@@ -4,6 +4,7 @@ import com.google.api.client.http.HttpTransport;
 import com.google.api.client.http.LowLevelHttpRequest;
 import com.google.api.client.http.LowLevelHttpResponse;
 import com.google.auth.http.HttpTransportFactory;
+import dev.ephemera.core.spi.http.HttpDate;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -17,6 +18,7 @@ import java.net.URI;
 import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -246,6 +248,14 @@ public final class GoogleHttp extends HttpTransport implements HttpTransportFact
         }
       }
       return null;
+    }
+
+    /**
+     * The last response's {@code Date}: the upstream's clock when it answered; null when absent or
+     * not an HTTP date (then it is not trusted).
+     */
+    public @Nullable Instant upstreamTime() {
+      return HttpDate.parse(header("Date")).orElse(null);
     }
 
     /** The last error response's body (bounded), or null. */

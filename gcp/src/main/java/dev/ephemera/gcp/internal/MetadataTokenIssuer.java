@@ -6,6 +6,7 @@ import com.google.auth.oauth2.IdToken;
 import com.google.auth.oauth2.IdTokenProvider;
 import dev.ephemera.core.BearerToken;
 import dev.ephemera.core.spi.CredentialIssuer;
+import dev.ephemera.core.spi.IssueResult;
 import dev.ephemera.core.spi.IssuerInfo;
 import dev.ephemera.gcp.internal.GoogleErrors.Upstream;
 import java.io.IOException;
@@ -20,6 +21,11 @@ import org.jspecify.annotations.Nullable;
  * issuance. The server hands back its cached token with a shrinking {@code expires_in}; the token
  * is dated from the moment it was received, so the engine schedules from the lifetime actually left
  * and sees the same token again as a renewal (same fingerprint id), not a rotation.
+ *
+ * <p>An ID token's {@code exp} is absolute, stamped on the server's clock: it is dated by the
+ * server's HTTP {@code Date}, passed on as {@link IssueResult#upstreamTime()}, so a local wall
+ * clock that is off neither stops the source nor stretches the token. An access token's {@code
+ * expires_in} is a duration and needs no such dating.
  */
 public final class MetadataTokenIssuer implements CredentialIssuer<BearerToken> {
   private static final String FLAVOR = "Metadata-Flavor";
@@ -55,10 +61,15 @@ public final class MetadataTokenIssuer implements CredentialIssuer<BearerToken> 
 
   @Override
   public BearerToken issue() {
+    return issueResult().credential();
+  }
+
+  @Override
+  public IssueResult<BearerToken> issueResult() {
     String what = audience == null ? "an access token" : "an ID token for " + audience;
     GoogleHttp.Exchange exchange = server.http().open();
     try (exchange) {
-      BearerToken token;
+      IssueResult<BearerToken> token;
       if (audience == null) {
         AccessToken at = credentials.refreshAccessToken();
         long wallAfter = System.currentTimeMillis();
@@ -66,17 +77,22 @@ public final class MetadataTokenIssuer implements CredentialIssuer<BearerToken> 
         Instant now = clock.instant();
         Duration left = Tokens.relativeLifetime(at, wallAfter, "the metadata server's token");
         token =
-            Tokens.bearer(
-                at.getTokenValue(), now, now.plus(left), scope, "the metadata server's token");
+            IssueResult.of(
+                Tokens.bearer(
+                    at.getTokenValue(), now, now.plus(left), scope, "the metadata server's token"));
       } else {
         IdToken id = credentials.idTokenWithAudience(audience, List.<IdTokenProvider.Option>of());
         checkFlavor(exchange);
-        token = Tokens.idToken(id, clock.instant(), audience, "the metadata server's ID token");
+        Instant upstreamTime = exchange.upstreamTime();
+        Instant now = upstreamTime != null ? upstreamTime : clock.instant();
+        token =
+            IssueResult.of(Tokens.idToken(id, now, audience, "the metadata server's ID token"))
+                .withUpstreamTime(upstreamTime);
       }
       resolveEmail();
       return token;
     } catch (IOException | RuntimeException e) {
-      throw GoogleErrors.classify(Upstream.METADATA, what, exchange, e);
+      throw GoogleErrors.classify(Upstream.METADATA, what, exchange, e, clock.instant());
     }
   }
 

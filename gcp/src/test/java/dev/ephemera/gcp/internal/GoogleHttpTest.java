@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.net.URI;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -67,10 +69,17 @@ class GoogleHttpTest {
   }
 
   @Test
-  void retryAfter_isReadInSeconds() {
-    assertThat(GoogleErrors.retryAfter("12")).isEqualTo(Duration.ofSeconds(12));
-    assertThat(GoogleErrors.retryAfter("soon")).isNull();
-    assertThat(GoogleErrors.retryAfter(null)).isNull();
-    assertThat(GoogleErrors.retryAfter("-1")).isNull();
+  void exchange_trustsTheDateHeaderOnlyWhenItIsAnHttpDate() {
+    GoogleHttp.Exchange exchange = new GoogleHttp.Exchange(null);
+    exchange.begin(URI.create("https://iamcredentials.googleapis.com/"));
+    assertThat(exchange.upstreamTime()).as("no response yet").isNull();
+
+    exchange.responded(
+        200, List.<String[]>of(new String[] {"date", "Thu, 01 Jan 2026 00:00:30 GMT"}), null);
+    assertThat(exchange.upstreamTime()).isEqualTo(Instant.parse("2026-01-01T00:00:30Z"));
+
+    exchange.begin(URI.create("https://iamcredentials.googleapis.com/"));
+    exchange.responded(200, List.<String[]>of(new String[] {"Date", "yesterday"}), null);
+    assertThat(exchange.upstreamTime()).as("a Date that does not parse").isNull();
   }
 }

@@ -41,7 +41,7 @@ import org.jspecify.annotations.Nullable;
  *
  * <pre>{@code
  * StsEmulator sts = StsEmulator.builder(oidc)
- *     .clock(time.clock())
+ *     .clock(time.upstreamClock())
  *     .role("arn:aws:iam::111122223333:role/app", "system:serviceaccount:shop:app")
  *     .start();
  * sts.failNext(StsError.IDP_COMMUNICATION_ERROR);

@@ -43,7 +43,7 @@ import org.jspecify.annotations.Nullable;
  * /{tenant}/discovery/v2.0/keys}.
  *
  * <pre>{@code
- * EntraEmulator entra = EntraEmulator.builder(oidc).clock(time.clock()).start();
+ * EntraEmulator entra = EntraEmulator.builder(oidc).clock(time.upstreamClock()).start();
  * entra.register(CLIENT_ID, FederatedCredential.of(oidc.issuerUrl(), account.subject()));
  * env AZURE_AUTHORITY_HOST = entra.authorityHost(), AZURE_TENANT_ID = entra.tenantId()
  * entra.faults().always(Fault.status(503));

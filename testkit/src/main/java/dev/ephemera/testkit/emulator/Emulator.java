@@ -30,7 +30,7 @@ import org.jspecify.annotations.Nullable;
  * applying the {@link FaultPlan} first and recording everything in the {@link Journal}.
  *
  * <pre>{@code
- * Emulator sts = Emulator.builder("sts", protocol).clock(time.clock()).start();
+ * Emulator sts = Emulator.builder("sts", protocol).clock(time.upstreamClock()).start();
  * sts.faults().next(Fault.throttle(Duration.ofSeconds(2)));
  * ... sts.baseUrl() ...
  * assertThat(sts.journal().count("POST", "/")).isEqualTo(2);

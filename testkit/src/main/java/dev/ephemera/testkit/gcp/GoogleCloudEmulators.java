@@ -10,8 +10,8 @@ import java.util.Objects;
  * Storage. Close it to stop them all.
  *
  * <pre>{@code
- * try (OidcIssuer k8s = OidcIssuer.start(time.clock());
- *     GoogleCloudEmulators google = GoogleCloudEmulators.start(time.clock(), k8s)) {
+ * try (OidcIssuer k8s = OidcIssuer.start(time.upstreamClock());
+ *     GoogleCloudEmulators google = GoogleCloudEmulators.start(time.upstreamClock(), k8s)) {
  *   ... google.sts().tokenUrl() ... google.iam().impersonationUrl(google.iam().serviceAccount()) ...
  * }
  * }</pre>

@@ -17,7 +17,7 @@ import org.jspecify.annotations.Nullable;
  * A Vault server on loopback for tests, faithful to the HTTP API of PROTOCOLS.md §4.
  *
  * <pre>{@code
- * VaultEmulator vault = VaultEmulator.builder(time.clock()).oidc(oidc).start();
+ * VaultEmulator vault = VaultEmulator.builder(time.upstreamClock()).oidc(oidc).start();
  * vault.kubernetesRole(VaultRole.builder("app").boundServiceAccount(sa)
  *     .ttl(Duration.ofHours(1)).maxTtl(Duration.ofHours(4)).build());
  * vault.dynamicSecret("database/creds/app", Duration.ofHours(1), Duration.ofHours(3), true);

@@ -4,7 +4,6 @@ import dev.ephemera.core.spi.IssuerInfo;
 import dev.ephemera.core.spi.ProjectedToken;
 import io.github.jopenlibs.vault.api.Auth;
 import java.nio.file.Path;
-import java.time.Clock;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -19,7 +18,6 @@ public final class JwtAuthenticator implements Authenticator {
   private final @Nullable String role;
   private final Path file;
   private final String fileSetting;
-  private final Clock clock;
   private final String target;
   private volatile IssuerInfo info;
 
@@ -38,15 +36,13 @@ public final class JwtAuthenticator implements Authenticator {
       String mount,
       @Nullable String role,
       Path file,
-      String fileSetting,
-      Clock clock) {
+      String fileSetting) {
     this.transport = transport;
     this.kubernetes = kubernetes;
     this.mount = mount;
     this.role = role;
     this.file = file;
     this.fileSetting = fileSetting;
-    this.clock = clock;
     String ns = transport.namespace() == null ? "" : transport.namespace();
     this.target = ns + "auth/" + mount + (role == null ? "" : "/role/" + role);
     this.info = IssuerInfo.of(kubernetes ? "vault-kubernetes" : "vault-jwt", "", target);
@@ -54,7 +50,8 @@ public final class JwtAuthenticator implements Authenticator {
 
   @Override
   public VaultJson.Auth login() {
-    ProjectedToken jwt = ProjectedToken.read(file, fileSetting, clock);
+    // the JWT's expiry is Vault's to judge, on its clock: only its form is checked here
+    ProjectedToken jwt = ProjectedToken.read(file, fileSetting);
     info = info.withPrincipal(jwt.subject());
     String where = authPath() + "/login";
     String path = authPath();

@@ -25,7 +25,8 @@ import org.jspecify.annotations.Nullable;
 public final class RecordingHttpClient extends HttpClient {
 
   /** One recorded response. */
-  record Exchange(int status, String errorBody, @Nullable String retryAfter) {}
+  record Exchange(
+      int status, String errorBody, @Nullable String retryAfter, @Nullable String date) {}
 
   private final HttpClient delegate;
   private final ThreadLocal<@Nullable Exchange> last = new ThreadLocal<>();
@@ -54,7 +55,12 @@ public final class RecordingHttpClient extends HttpClient {
     HttpResponse<T> response = delegate.send(request, handler);
     int status = response.statusCode();
     String body = status >= 400 && response.body() instanceof String s ? s : "";
-    last.set(new Exchange(status, body, response.headers().firstValue("Retry-After").orElse(null)));
+    last.set(
+        new Exchange(
+            status,
+            body,
+            response.headers().firstValue("Retry-After").orElse(null),
+            response.headers().firstValue("Date").orElse(null)));
     return response;
   }
 

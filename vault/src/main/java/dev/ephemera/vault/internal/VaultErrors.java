@@ -6,14 +6,8 @@ import dev.ephemera.core.Secret;
 import dev.ephemera.core.spi.ErrorText;
 import io.github.jopenlibs.vault.json.Json;
 import io.github.jopenlibs.vault.json.JsonValue;
-import java.time.Duration;
-import java.time.Instant;
-import java.time.ZonedDateTime;
-import java.time.format.DateTimeFormatter;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
-import org.jspecify.annotations.Nullable;
 
 /**
  * Vault's error envelope ({@code {"errors":["..."]}}) and status codes, mapped to {@link
@@ -27,7 +21,7 @@ import org.jspecify.annotations.Nullable;
  *   <tr><td>401, 403</td><td>REJECTED (permission denied, invalid JWT, revoked token)</td></tr>
  *   <tr><td>404, 405</td><td>CONFIGURATION (no such mount, path or method)</td></tr>
  *   <tr><td>408</td><td>TIMEOUT</td></tr>
- *   <tr><td>412, 5xx (503 sealed)</td><td>UNAVAILABLE, Retry-After honoured</td></tr>
+ *   <tr><td>412, 5xx (503 sealed)</td><td>UNAVAILABLE, Retry-After honoured (core's RetryAfter)</td></tr>
  *   <tr><td>429</td><td>THROTTLED, Retry-After honoured</td></tr>
  *   <tr><td>other 4xx</td><td>REJECTED</td></tr>
  * </table>
@@ -106,29 +100,5 @@ public final class VaultErrors {
       return ErrorText.sanitize(body, known);
     }
     return ErrorText.sanitize(String.join("; ", found), known);
-  }
-
-  /**
-   * Parses a Retry-After value: delta seconds or an HTTP date (relative to {@code now}); null when
-   * absent or unparseable. Never negative.
-   */
-  public static @Nullable Duration parseRetryAfter(@Nullable String value, Instant now) {
-    if (value == null || value.isBlank()) {
-      return null;
-    }
-    String v = value.strip();
-    try {
-      long seconds = Long.parseLong(v);
-      return seconds < 0 ? null : Duration.ofSeconds(Math.min(seconds, 86_400));
-    } catch (NumberFormatException e) {
-      // an HTTP date
-    }
-    try {
-      Instant at = ZonedDateTime.parse(v, DateTimeFormatter.RFC_1123_DATE_TIME).toInstant();
-      Duration d = Duration.between(now, at);
-      return d.isNegative() ? Duration.ZERO : d;
-    } catch (DateTimeParseException e) {
-      return null;
-    }
   }
 }

@@ -4,6 +4,8 @@ import dev.ephemera.core.CredentialUnavailableException;
 import dev.ephemera.core.CredentialUnavailableException.Reason;
 import dev.ephemera.core.Secret;
 import dev.ephemera.core.spi.ErrorText;
+import dev.ephemera.core.spi.http.HttpDate;
+import dev.ephemera.core.spi.http.RetryAfter;
 import io.github.jopenlibs.vault.VaultConfig;
 import io.github.jopenlibs.vault.VaultException;
 import io.github.jopenlibs.vault.response.VaultResponse;
@@ -14,6 +16,7 @@ import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Objects;
 import javax.net.ssl.SSLContext;
 import org.jspecify.annotations.Nullable;
@@ -181,8 +184,10 @@ public final class VaultTransport {
     return new Reply(x.status(), body, retryAfter(x));
   }
 
+  /** Vault's Retry-After by core's one reading; a date counts from Vault's own Date if sent. */
   private @Nullable Duration retryAfter(RecordingHttpClient.Exchange x) {
-    return VaultErrors.parseRetryAfter(x.retryAfter(), clock.instant());
+    Instant now = HttpDate.parse(x.date()).orElseGet(clock::instant);
+    return RetryAfter.parse(x.retryAfter(), now).orElse(null);
   }
 
   private CredentialUnavailableException transportFailure(

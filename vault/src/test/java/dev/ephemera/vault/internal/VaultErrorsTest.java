@@ -5,10 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.ephemera.core.CredentialUnavailableException.Reason;
 import dev.ephemera.core.Secret;
 import java.time.Duration;
-import java.time.Instant;
 import org.junit.jupiter.api.Test;
 
-/** Status classification, sanitized error text and Retry-After parsing. */
+/** Status classification, sanitized error text and the Retry-After hint kept. */
 class VaultErrorsTest {
 
   @Test
@@ -45,14 +44,7 @@ class VaultErrorsTest {
   }
 
   @Test
-  void retryAfter_secondsOrHttpDate() {
-    Instant now = Instant.parse("2026-01-01T00:00:00Z");
-    assertThat(VaultErrors.parseRetryAfter("12", now)).isEqualTo(Duration.ofSeconds(12));
-    assertThat(VaultErrors.parseRetryAfter("Thu, 01 Jan 2026 00:00:30 GMT", now))
-        .isEqualTo(Duration.ofSeconds(30));
-    assertThat(VaultErrors.parseRetryAfter("-1", now)).isNull();
-    assertThat(VaultErrors.parseRetryAfter("soon", now)).isNull();
-    assertThat(VaultErrors.parseRetryAfter(null, now)).isNull();
+  void failure_keepsTheRetryAfterHintOfTheReply() {
     assertThat(
             VaultErrors.failure(Operation.LOGIN, "x", new Reply(503, "", Duration.ofSeconds(9)))
                 .retryAfter())

@@ -1,0 +1,50 @@
+package dev.ephemera.azure;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.ephemera.core.Credential;
+import dev.ephemera.core.CredentialException;
+import dev.ephemera.core.CredentialSource;
+import dev.ephemera.testkit.time.VirtualTime;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Drives a source over three lifetimes of its credential on virtual time, calling {@code get()}
+ * every minute, and tells what it saw: failed calls and the distinct credentials served.
+ */
+final class ThreeLifetimes {
+  final List<String> failures = new ArrayList<>();
+  final Set<String> served = new LinkedHashSet<>();
+
+  private ThreeLifetimes() {}
+
+  static ThreeLifetimes run(
+      VirtualTime time, CredentialSource<? extends Credential> source, Duration lifetime) {
+    ThreeLifetimes seen = new ThreeLifetimes();
+    long minutes = 3 * lifetime.toMinutes();
+    for (long m = 0; m <= minutes; m++) {
+      try {
+        seen.served.add(source.get().id());
+      } catch (CredentialException e) {
+        seen.failures.add("minute " + m + ": " + e.getMessage());
+      }
+      time.advance(Duration.ofMinutes(1));
+    }
+    return seen;
+  }
+
+  /**
+   * Zero failed calls; a refresh roughly every 2/3 of a lifetime (2/3 ± 10%: between 4 and 6
+   * credentials over three lifetimes, the first included); and the upstream issued exactly the
+   * credentials that were served, so nothing was issued in a loop and thrown away.
+   */
+  void assertHealthy(int upstreamIssued) {
+    assertThat(failures).as("failed get() calls").isEmpty();
+    assertThat(served.size()).as("credentials served over three lifetimes").isBetween(4, 6);
+    assertThat(upstreamIssued).as("credentials the upstream issued").isEqualTo(served.size());
+  }
+}

@@ -1,0 +1,63 @@
+package dev.ephemera.vault;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.ephemera.core.CredentialUnavailableException;
+import dev.ephemera.core.CredentialUnavailableException.Reason;
+import dev.ephemera.core.spi.http.RetryAfter;
+import dev.ephemera.testkit.emulator.Fault;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.stream.Stream;
+import org.jspecify.annotations.Nullable;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * A hostile Retry-After from Vault reaches the engine as from every other backend: read by core's
+ * one parser, capped at {@link RetryAfter#CAP}, dropped when negative or garbage. Through the Vault
+ * driver over HTTP against the Vault emulator.
+ */
+class RetryAfterHintTest {
+  @SuppressWarnings("NullAway.Init")
+  private Testbed bed;
+
+  @BeforeEach
+  void start(@TempDir Path dir) {
+    bed = new Testbed(dir, Duration.ofHours(1), Duration.ofHours(24));
+  }
+
+  @AfterEach
+  void stop() {
+    bed.close();
+  }
+
+  static Stream<Arguments> hints() {
+    return Stream.of(
+        Arguments.of("99999999999", RetryAfter.CAP),
+        Arguments.of("Fri, 31 Dec 9999 23:59:59 GMT", RetryAfter.CAP),
+        Arguments.of("-1", null),
+        Arguments.of("garbage", null));
+  }
+
+  @ParameterizedTest(name = "Retry-After: {0}")
+  @MethodSource("hints")
+  void login_throttledWithAHostileRetryAfter_isThrottled_withTheHintCappedOrDropped(
+      String header, @Nullable Duration expected) {
+    bed.vault.faults().next(Fault.throttle(header));
+
+    assertThatThrownBy(bed.tokenIssuer()::issue)
+        .isInstanceOfSatisfying(
+            CredentialUnavailableException.class,
+            e -> {
+              assertThat(e.reason()).isEqualTo(Reason.THROTTLED);
+              assertThat(e.retryAfter()).isEqualTo(Optional.ofNullable(expected));
+            });
+  }
+}
