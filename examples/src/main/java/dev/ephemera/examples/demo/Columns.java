@@ -46,6 +46,32 @@ final class Columns {
     return text.substring(0, head) + "…" + text.substring(text.length() - tail);
   }
 
+  /**
+   * Prose wrapped at word boundaries to {@code width} (0: unknown, no wrap); continuation lines are
+   * indented by {@code indent} spaces. A word longer than a line is cut with "…".
+   */
+  static String wrap(String text, int width, int indent) {
+    if (width <= 0) {
+      return text;
+    }
+    String pad = " ".repeat(Math.min(indent, width / 2));
+    StringBuilder out = new StringBuilder();
+    String rest = text.stripTrailing();
+    while (rest.length() > width) {
+      int at = rest.lastIndexOf(' ', width);
+      while (at > 0 && rest.charAt(at - 1) == ' ') {
+        at--;
+      }
+      if (at <= pad.length() || rest.substring(0, at).isBlank()) {
+        out.append(cut(rest, width));
+        return out.toString();
+      }
+      out.append(rest, 0, at).append('\n');
+      rest = pad + rest.substring(at).stripLeading();
+    }
+    return out.append(rest).toString();
+  }
+
   /** A line cut to the terminal's width; {@code width <= 0} means unknown (no cut). */
   static String fit(String line, int width) {
     String trimmed = line.stripTrailing();

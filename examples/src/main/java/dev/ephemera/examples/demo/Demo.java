@@ -217,7 +217,7 @@ final class Demo {
       }
       if (!options.table()) {
         say("");
-        say(CompactAudit.header());
+        out.println(Columns.fit(CompactAudit.header(), width.getAsInt()));
       }
       compact.release(); // the first issuances, held while the pods started, then everything
 
@@ -350,12 +350,14 @@ final class Demo {
             plan.spared(),
             drawn,
             problems);
-    printSummary(summary, firstErrors, recorder, plan);
+    Map<String, String> labels = new HashMap<>();
+    watched.forEach(w -> labels.put(w.source().status().name(), w.label()));
+    printSummary(summary, firstErrors, recorder, plan, labels);
     return summary;
   }
 
   private void say(String line) {
-    out.println(Columns.fit(line, width.getAsInt()));
+    out.println(Columns.wrap(line, width.getAsInt(), 4));
   }
 
   private void announce(OutagePlan plan, List<Scenario> scenarios) {
@@ -489,54 +491,82 @@ final class Demo {
   }
 
   private void printSummary(
-      DemoSummary s, List<String> firstErrors, RecordingAuditListener recorder, OutagePlan plan) {
-    out.println();
-    out.println("Summary");
-    out.printf("  issued             %,d%n", s.issued());
-    out.printf("  renewed            %,d%n", s.renewed());
-    out.printf("  rotations          %,d  (subscribers told of a new credential)%n", s.rotations());
+      DemoSummary s,
+      List<String> firstErrors,
+      RecordingAuditListener recorder,
+      OutagePlan plan,
+      Map<String, String> labels) {
+    say("");
+    say("Summary");
+    say(String.format("  issued             %,d", s.issued()));
+    say(String.format("  renewed            %,d", s.renewed()));
+    say(
+        String.format(
+            "  rotations          %,d  (subscribers told of a new credential)", s.rotations()));
     if (plan.happens()) {
-      out.printf(
-          "  outage             %s-%s, took down %s%n",
-          TIME.format(plan.from()), TIME.format(plan.until()), String.join(", ", plan.down()));
-      out.printf(
-          "  failed in outage   %,d  (%s; callers kept working)%n",
-          s.outageFailureCount(),
-          String.join(
-              ", ",
-              s.outageFailures().entrySet().stream()
-                  .map(e -> e.getKey() + " " + e.getValue())
-                  .toList()));
+      say(
+          String.format(
+              "  outage             %s-%s, took down %s",
+              TIME.format(plan.from()), TIME.format(plan.until()), String.join(", ", plan.down())));
+      say(
+          String.format(
+              "  failed in outage   %,d  (%s; callers kept working)",
+              s.outageFailureCount(),
+              String.join(
+                  ", ",
+                  s.outageFailures().entrySet().stream()
+                      .map(e -> e.getKey() + " " + e.getValue())
+                      .toList())));
     }
-    s.spared().keySet().forEach(b -> out.printf("  not taken down     %s (reason above)%n", b));
-    out.printf("  other failures     %,d  (expected: 0)%n", s.otherFailures());
+    s.spared()
+        .keySet()
+        .forEach(b -> say(String.format("  not taken down     %s (reason above)", b)));
+    say(String.format("  other failures     %,d  (expected: 0)", s.otherFailures()));
     long readsFailed =
         recorder
             .matching(
                 e -> e.type() == AuditEventType.SECRET_READ && e.outcome() != AuditOutcome.SUCCESS)
             .size();
-    out.printf(
-        "  secret reads       %,d%s%n",
-        s.secretReads(),
-        readsFailed > 0
-            ? "  (" + readsFailed + " failed while Vault was down: its data plane, not ours)"
-            : "");
-    out.printf("  expired            %,d%n", s.expired());
-    out.printf("  revoked            %,d%n", s.revoked());
-    out.printf("  workload calls     %,d through the vendor SDK adapters%n", s.calls());
-    out.printf("  callers with error %,d  (expected: 0)%n", s.callerErrors());
-    firstErrors.forEach(e -> out.println("    " + e));
+    say(
+        String.format(
+            "  secret reads       %,d%s",
+            s.secretReads(),
+            readsFailed > 0
+                ? "  (" + readsFailed + " failed while Vault was down: its data plane, not ours)"
+                : ""));
+    Map<String, Long> expiredBy = new LinkedHashMap<>();
+    recorder
+        .ofType(AuditEventType.EXPIRED)
+        .forEach(e -> expiredBy.merge(labels.getOrDefault(e.source(), e.source()), 1L, Long::sum));
+    say(
+        String.format(
+            "  expired            %,d%s",
+            s.expired(),
+            expiredBy.isEmpty()
+                ? ""
+                : "  ("
+                    + String.join(
+                        ", ",
+                        expiredBy.entrySet().stream()
+                            .map(e -> e.getKey() + " " + e.getValue())
+                            .toList())
+                    + ": reached the end of service before a refresh replaced it; a downscoped token"
+                    + " ends with its source token)"));
+    say(String.format("  revoked            %,d", s.revoked()));
+    say(String.format("  workload calls     %,d through the vendor SDK adapters", s.calls()));
+    say(String.format("  callers with error %,d  (expected: 0)", s.callerErrors()));
+    firstErrors.forEach(e -> say("    " + e));
     if (options.auditFile() != null) {
-      out.println("  audit stream       " + options.auditFile());
+      say("  audit stream       " + options.auditFile());
     }
     if (s.timeline() != null) {
-      out.println("  timeline           " + s.timeline());
+      say("  timeline           " + s.timeline());
     }
     if (s.problems().isEmpty()) {
-      out.println("  story              complete");
+      say("  story              complete");
     } else {
-      s.problems().forEach(p -> out.println("  MISSING            " + p));
+      s.problems().forEach(p -> say("  MISSING            " + p));
     }
-    out.println(s.ok() ? "OK" : "FAILED");
+    say(s.ok() ? "OK" : "FAILED");
   }
 }

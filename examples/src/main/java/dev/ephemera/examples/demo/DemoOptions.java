@@ -44,7 +44,8 @@ public record DemoOptions(
         --duration D     credential time to show, 90m to 7d, e.g. 6h, 90m, PT4H (default 6h);
                          below 6h the credential lifetimes shrink with it (a sixth of the run)
         --speed N        how many times faster than real time (default 360: 6h in 60 s), at most
-                         a credential lifetime in seconds (3600 from 6h up, 900 at 90m)
+                         so fast that a credential lives 2 s of real time (1800 from 6h up,
+                         450 at 90m)
         --backend B      aws | gcp | azure | vault | all, or a comma list (default all)
         --audit-file F   write the full audit stream as JSON lines to F
         --timeline F     draw the run as an SVG picture in F: one row per source, every

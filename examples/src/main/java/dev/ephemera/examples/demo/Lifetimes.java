@@ -24,8 +24,12 @@ record Lifetimes(Duration unit) {
   /** The shortest duration that tells the whole story. */
   static final Duration SHORTEST_RUN = SHORTEST_UNIT.multipliedBy(UNITS_PER_RUN);
 
-  /** The least real time a unit may take: below it, real scheduling delays become minutes. */
-  static final Duration LEAST_REAL_UNIT = Duration.ofSeconds(1);
+  /**
+   * The least real time a unit may take: below it, real delays (a vendor SDK's token request takes
+   * tens of real milliseconds) become minutes of credential life, and a retry after the outage may
+   * land after the held credential's end of service.
+   */
+  static final Duration LEAST_REAL_UNIT = Duration.ofSeconds(2);
 
   /** The lifetimes for a run of {@code duration}. */
   static Lifetimes forRun(Duration duration) {

@@ -169,7 +169,13 @@ final class Timeline {
           s,
           x1 + 3,
           TOP - 12,
-          "outage: " + String.join(", ", outage.down()) + " answer 503",
+          "outage "
+              + hm(outage.from())
+              + "-"
+              + hm(outage.until())
+              + ": "
+              + String.join(", ", outage.down())
+              + " answer 503",
           "fill=\"" + FAILURE + "\" font-size=\"11\"");
     }
     axis(s, plotBottom);
@@ -475,9 +481,14 @@ final class Timeline {
         s,
         LEFT + 32,
         y2 + 11,
-        "upstream outage: every endpoint of the backends named answers 503; served ends"
-            + " 60 s before expiry (the engine's margin)",
+        "upstream outage: every endpoint of the backends named answers 503",
         "");
+    text(
+        s,
+        LEFT + 480,
+        y2 + 11,
+        "a credential is served until 60 s before its expiry (the engine's margin)",
+        "fill=\"#777777\"");
   }
 
   private static Duration step(Duration span) {

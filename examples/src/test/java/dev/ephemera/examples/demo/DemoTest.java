@@ -189,8 +189,10 @@ class DemoTest {
                 nullStream(),
                 new PrintStream(err, true, StandardCharsets.UTF_8)))
         .isEqualTo(2);
-    assertThat(err.toString(StandardCharsets.UTF_8)).contains("at most --speed 900");
-    assertThat(DemoOptions.parse(new String[] {"--speed", "3600"}, false).speed()).isEqualTo(3600);
+    assertThat(err.toString(StandardCharsets.UTF_8)).contains("at most --speed 450");
+    assertThat(DemoOptions.parse(new String[] {"--speed", "1800"}, false).speed()).isEqualTo(1800);
+    assertThat(DemoMain.run(new String[] {"--speed", "1801"}, nullStream(), nullStream()))
+        .isEqualTo(2);
   }
 
   @Test
@@ -200,6 +202,13 @@ class DemoTest {
     assertThat(Columns.right("42", 5)).isEqualTo("   42");
     assertThat(Columns.fit("0123456789", 5)).isEqualTo("0123…");
     assertThat(Columns.fit("0123456789", 0)).isEqualTo("0123456789");
+    assertThat(Columns.id("database/creds/payments/Ab12Cd34Ef56", 16))
+        .isEqualTo("database…d34Ef56");
+    String wrapped = Columns.wrap("  outage   11:00-12:00, took down aws, gcp, azure", 24, 4);
+    assertThat(wrapped.lines())
+        .hasSizeGreaterThan(1)
+        .allSatisfy(l -> assertThat(l.length()).isLessThanOrEqualTo(24));
+    assertThat(wrapped).startsWith("  outage   11:00-12:00,").contains("\n    ");
     for (int width : new int[] {20, 40, 60, 80, 200}) {
       String table =
           StatusTable.render(List.of(), Instant.EPOCH, "Ephemera demo, a long header line", width);
