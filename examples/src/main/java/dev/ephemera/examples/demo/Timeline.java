@@ -205,6 +205,7 @@ final class Timeline {
     }
     Map<String, Life> lives = new LinkedHashMap<>();
     List<Instant> renewals = new ArrayList<>();
+    List<Instant> refreshes = new ArrayList<>();
     List<Instant> failures = new ArrayList<>();
     List<Life> revokedLives = new ArrayList<>();
     Life current = null;
@@ -225,6 +226,7 @@ final class Timeline {
           }
           if (current != null && current != life && current.superseded == null) {
             current.superseded = e.time();
+            refreshes.add(e.time());
           }
           current = life;
         }
@@ -297,6 +299,21 @@ final class Timeline {
             Columns.cut(l.id, (int) ((x2 - x1 - 8) / 6.2)),
             "fill=\"#ffffff\" font-size=\"9.5\" font-family=\"DejaVu Sans Mono, monospace\"");
       }
+    }
+    for (Instant t : refreshes) {
+      double x = x(t);
+      s.append(
+          String.format(
+              Locale.ROOT,
+              "<line class=\"refresh\" x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\" stroke=\"%s\""
+                  + " stroke-width=\"1\" stroke-dasharray=\"2 2\"><title>refreshed: new credential"
+                  + " %s</title></line>%n",
+              x,
+              laneY(y, 0) - 2,
+              x,
+              laneY(y, 1) + LANE + 2,
+              RENEWAL,
+              hm(t)));
     }
     for (Instant t : renewals) {
       double x = x(t);
@@ -413,7 +430,7 @@ final class Timeline {
   }
 
   private void legend(StringBuilder s, int y) {
-    int x = LEFT;
+    int x = 20;
     s.append(
         String.format(
             Locale.ROOT,
@@ -423,7 +440,7 @@ final class Timeline {
             LANE,
             SERVED));
     text(s, x + 32, y + 11, "credential, served", "");
-    x += 150;
+    x += 145;
     s.append(
         String.format(
             Locale.ROOT,
@@ -433,7 +450,7 @@ final class Timeline {
             LANE,
             SUPERSEDED));
     text(s, x + 32, y + 11, "superseded, still valid upstream", "");
-    x += 225;
+    x += 240;
     s.append(
         String.format(
             Locale.ROOT,
@@ -448,12 +465,24 @@ final class Timeline {
     s.append(
         String.format(
             Locale.ROOT,
+            "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"%s\" stroke-width=\"1\""
+                + " stroke-dasharray=\"2 2\"/>%n",
+            x + 4,
+            y - 3,
+            x + 4,
+            y + LANE + 3,
+            RENEWAL));
+    text(s, x + 14, y + 11, "refresh (new id)", "");
+    x += 120;
+    s.append(
+        String.format(
+            Locale.ROOT,
             "<path d=\"M%d %d l6 6 m0 -6 l-6 6\" stroke=\"%s\" stroke-width=\"1.8\"/>%n",
             x,
             y + 4,
             FAILURE));
     text(s, x + 14, y + 11, "failed attempt", "");
-    x += 115;
+    x += 108;
     s.append(
         String.format(
             Locale.ROOT,
@@ -463,29 +492,24 @@ final class Timeline {
             LANE + 4,
             REVOKED));
     text(s, x + 14, y + 11, "revoked", "");
-    x += 80;
+    x += 72;
     s.append(
         String.format(
             Locale.ROOT, "<path d=\"M%d %d l4 -6 l4 6 z\" fill=\"%s\"/>%n", x, y + 12, ROTATION));
-    text(s, x + 14, y + 11, "rotation told to subscribers", "");
+    text(s, x + 14, y + 11, "rotation seen by subscribers", "");
     int y2 = y + 26;
     s.append(
         String.format(
             Locale.ROOT,
             "<rect x=\"%d\" y=\"%d\" width=\"26\" height=\"%d\" fill=\"%s\"/>%n",
-            LEFT,
+            20,
             y2,
             LANE,
             OUTAGE));
+    text(s, 52, y2 + 11, "upstream outage: every endpoint of the backends named answers 503", "");
     text(
         s,
-        LEFT + 32,
-        y2 + 11,
-        "upstream outage: every endpoint of the backends named answers 503",
-        "");
-    text(
-        s,
-        LEFT + 480,
+        520,
         y2 + 11,
         "a credential is served until 60 s before its expiry (the engine's margin)",
         "fill=\"#777777\"");
