@@ -522,18 +522,26 @@ final class Demo {
         .keySet()
         .forEach(b -> say(String.format("  not taken down     %s (reason above)", b)));
     say(String.format("  other failures     %,d  (expected: 0)", s.otherFailures()));
-    long readsFailed =
-        recorder
-            .matching(
-                e -> e.type() == AuditEventType.SECRET_READ && e.outcome() != AuditOutcome.SUCCESS)
-            .size();
+    List<AuditEvent> readsFailed =
+        recorder.matching(
+            e -> e.type() == AuditEventType.SECRET_READ && e.outcome() != AuditOutcome.SUCCESS);
+    long inOutage =
+        readsFailed.stream()
+            .filter(
+                e ->
+                    plan.down().contains("vault")
+                        && plan.overlaps(
+                            e.time().minus(e.latency().orElse(Duration.ZERO)), e.time()))
+            .count();
+    long otherwise = readsFailed.size() - inOutage;
     say(
         String.format(
-            "  secret reads       %,d%s",
+            "  secret reads       %,d%s%s",
             s.secretReads(),
-            readsFailed > 0
-                ? "  (" + readsFailed + " failed while Vault was down: its data plane, not ours)"
-                : ""));
+            inOutage > 0
+                ? "  (" + inOutage + " failed while Vault was down: its data plane, not ours)"
+                : "",
+            otherwise > 0 ? "  (" + otherwise + " failed otherwise)" : ""));
     Map<String, Long> expiredBy = new LinkedHashMap<>();
     recorder
         .ofType(AuditEventType.EXPIRED)
