@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ephemera.core.CredentialSource;
 import dev.ephemera.core.CredentialSources;
+import dev.ephemera.core.refresh.RefreshPolicy;
 import dev.ephemera.testkit.FakeIssuer;
 import dev.ephemera.testkit.RecordingAuditListener;
 import dev.ephemera.testkit.emulator.FaultPlan;
@@ -18,6 +19,7 @@ import org.junit.jupiter.api.Test;
 /** Where the outage goes, and which backend it must leave up (and why), on virtual time. */
 class OutagePlanTest {
   private static final Lifetimes HOUR = Lifetimes.forRun(Duration.ofHours(6));
+  private static final RefreshPolicy NO_JITTER = RefreshPolicy.builder().jitterFraction(0).build();
 
   private final VirtualTime time = VirtualTime.create();
   private final List<CredentialSource<?>> sources = new ArrayList<>();
@@ -69,6 +71,7 @@ class OutagePlanTest {
     CredentialSource<?> source =
         CredentialSources.refreshing(FakeIssuer.builder(time.clock()).lifetime(lifetime).build())
             .name(backend + "-source")
+            .policy(NO_JITTER) // refreshes at exactly 2/3 of the lifetime
             .timebase(time)
             .build();
     sources.add(source);
