@@ -10,8 +10,9 @@ import dev.ephemera.core.audit.AuditEventType;
 import dev.ephemera.testkit.RecordingAuditListener;
 import dev.ephemera.testkit.aws.PodIdentityAgentEmulator;
 import dev.ephemera.testkit.aws.StsEmulator;
-import dev.ephemera.testkit.emulator.Fault;
+import dev.ephemera.testkit.emulator.FaultPlan;
 import dev.ephemera.testkit.oidc.ServiceAccount;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -43,7 +44,7 @@ final class AwsScenario implements Scenario {
     StsEmulator stsEmulator =
         StsEmulator.builder(world.oidc())
             .clock(world.time().clock())
-            .role(ROLE, ORDERS.subject())
+            .role(ROLE, Duration.ofHours(1), List.of(ORDERS.subject()))
             .start();
     sts = stsEmulator;
     var irsaToken = world.project("aws-irsa-token", ORDERS, StsEmulator.DEFAULT_AUDIENCE);
@@ -60,7 +61,10 @@ final class AwsScenario implements Scenario {
                 "regional",
                 "AWS_ENDPOINT_URL_STS",
                 stsEmulator.endpoint().toString()));
-    var irsa = AwsCredentialSources.irsaFromEnvironment(irsaPod).timebase(world.time());
+    var irsa =
+        AwsCredentialSources.irsaFromEnvironment(irsaPod)
+            .sessionDuration(world.lifetimes().awsSession())
+            .timebase(world.time());
     world.audit().forEach(irsa::auditListener);
     CredentialSource<AwsSessionCredential> orders = irsa.name("aws-irsa").build();
     CredentialSource<AwsSessionCredential> reports =
@@ -73,6 +77,7 @@ final class AwsScenario implements Scenario {
         PodIdentityAgentEmulator.builder(world.oidc())
             .clock(world.time().clock())
             .association(billing.subject(), "arn:aws:iam::111122223333:role/billing")
+            .credentialLifetime(world.lifetimes().podIdentity())
             .start();
     agent = agentEmulator;
     var podToken =
@@ -124,17 +129,20 @@ final class AwsScenario implements Scenario {
   }
 
   @Override
-  public void outage(boolean down) {
-    for (var faults :
-        List.of(sts == null ? null : sts.faults(), agent == null ? null : agent.faults())) {
-      if (faults != null) {
-        if (down) {
-          faults.always(Fault.status(503));
-        } else {
-          faults.clear();
-        }
-      }
+  public List<FaultPlan> faultPlans() {
+    List<FaultPlan> plans = new ArrayList<>();
+    if (sts != null) {
+      plans.add(sts.faults());
     }
+    if (agent != null) {
+      plans.add(agent.faults());
+    }
+    return plans;
+  }
+
+  @Override
+  public String endpoints() {
+    return "STS and the EKS Pod Identity agent";
   }
 
   @Override

@@ -9,7 +9,7 @@ import dev.ephemera.core.audit.AuditEventType;
 import dev.ephemera.testkit.RecordingAuditListener;
 import dev.ephemera.testkit.azure.EntraEmulator;
 import dev.ephemera.testkit.azure.FederatedCredential;
-import dev.ephemera.testkit.emulator.Fault;
+import dev.ephemera.testkit.emulator.FaultPlan;
 import dev.ephemera.testkit.emulator.LoopbackTls;
 import dev.ephemera.testkit.oidc.ServiceAccount;
 import java.time.Duration;
@@ -41,7 +41,10 @@ final class AzureScenario implements Scenario {
   @Override
   public void start(DemoWorld world) {
     EntraEmulator emulator =
-        EntraEmulator.builder(world.oidc()).clock(world.time().clock()).start();
+        EntraEmulator.builder(world.oidc())
+            .clock(world.time().clock())
+            .tokenLifetime(world.lifetimes().accessToken())
+            .start();
     entra = emulator;
     emulator.register(
         CLIENT_ID, FederatedCredential.of(world.oidc().issuerUrl(), LEDGER.subject()));
@@ -97,15 +100,14 @@ final class AzureScenario implements Scenario {
   }
 
   @Override
-  public void outage(boolean down) {
+  public List<FaultPlan> faultPlans() {
     EntraEmulator e = entra;
-    if (e != null) {
-      if (down) {
-        e.faults().always(Fault.status(503));
-      } else {
-        e.faults().clear();
-      }
-    }
+    return e == null ? List.of() : List.of(e.faults());
+  }
+
+  @Override
+  public String endpoints() {
+    return "Entra ID";
   }
 
   @Override

@@ -14,8 +14,9 @@ public final class DemoMain {
   /** Runs the demo; returns 0 on success, 1 if the story failed, 2 on bad options. */
   public static int run(String[] args, PrintStream out, PrintStream err) {
     DemoOptions options;
+    boolean terminal = System.console() != null;
     try {
-      options = DemoOptions.parse(args, System.console() != null);
+      options = DemoOptions.parse(args, terminal);
     } catch (IllegalArgumentException e) {
       err.println("demo: " + e.getMessage());
       err.println("Try ./demo --help");
@@ -26,7 +27,9 @@ public final class DemoMain {
       return 0;
     }
     try {
-      return new Demo(options, out).run().ok() ? 0 : 1;
+      return new Demo(options, out, TerminalWidth.of(terminal, System.getenv("COLUMNS"))).run().ok()
+          ? 0
+          : 1;
     } catch (Exception e) {
       err.println("demo: failed: " + e);
       return 1;
@@ -35,10 +38,6 @@ public final class DemoMain {
 
   /** Runs the demo and returns its summary (for tests). */
   public static DemoSummary runForSummary(DemoOptions options, PrintStream out) throws Exception {
-    return new Demo(options, out).run();
-  }
-
-  static String shortId(String id) {
-    return id.length() <= 24 ? id : id.substring(0, 23) + "…";
+    return new Demo(options, out, () -> 0).run();
   }
 }

@@ -16,6 +16,7 @@ import org.jspecify.annotations.Nullable;
  * @param speed how many times faster than real time
  * @param backends which backends to run
  * @param auditFile where to write the full audit stream as JSON lines, or null
+ * @param timeline where to draw the run as an SVG picture, or null
  * @param table whether to draw the live status table (off when not on a terminal)
  * @param help whether {@code --help} was asked for
  */
@@ -24,6 +25,7 @@ public record DemoOptions(
     double speed,
     Set<String> backends,
     @Nullable Path auditFile,
+    @Nullable Path timeline,
     boolean table,
     boolean help) {
 
@@ -39,10 +41,15 @@ public record DemoOptions(
       on scaled time: hours of credential life in about a minute.
 
       Options:
-        --duration D     credential time to show, e.g. 6h, 90m, PT4H (default 6h)
-        --speed N        how many times faster than real time (default 360: 6h in 60 s)
+        --duration D     credential time to show, 90m to 7d, e.g. 6h, 90m, PT4H (default 6h);
+                         below 6h the credential lifetimes shrink with it (a sixth of the run)
+        --speed N        how many times faster than real time (default 360: 6h in 60 s), at most
+                         so fast that a credential lives 2 s of real time (1800 from 6h up,
+                         450 at 90m)
         --backend B      aws | gcp | azure | vault | all, or a comma list (default all)
         --audit-file F   write the full audit stream as JSON lines to F
+        --timeline F     draw the run as an SVG picture in F: one row per source, every
+                         credential, refresh, failure, revocation and the outage (ids and times only)
         --no-table       no live status table (also off when stdout is not a terminal)
         --help           this text
 
@@ -59,6 +66,7 @@ public record DemoOptions(
     double speed = 360;
     Set<String> backends = new LinkedHashSet<>(ALL);
     Path auditFile = null;
+    Path timeline = null;
     boolean table = onTerminal;
     boolean help = false;
     for (int i = 0; i < args.length; i++) {
@@ -86,10 +94,35 @@ public record DemoOptions(
         }
         case "--backend" -> backends = backends(value != null ? value : next(args, ++i, a));
         case "--audit-file" -> auditFile = Path.of(value != null ? value : next(args, ++i, a));
+        case "--timeline" -> timeline = Path.of(value != null ? value : next(args, ++i, a));
         default -> throw new IllegalArgumentException("unknown option '" + args[i] + "'");
       }
     }
-    return new DemoOptions(duration, speed, backends, auditFile, table, help);
+    if (!help) {
+      Lifetimes lifetimes = Lifetimes.forRun(duration);
+      if (speed > lifetimes.fastestSpeed()) {
+        throw new IllegalArgumentException(
+            String.format(
+                Locale.ROOT,
+                "--speed %s is too fast for --duration %s: a %s credential would last less than"
+                    + " %d s of real time; use at most --speed %.0f",
+                stripZeros(speed),
+                StatusTable.human(duration),
+                StatusTable.human(lifetimes.unit()),
+                Lifetimes.LEAST_REAL_UNIT.toSeconds(),
+                Math.floor(lifetimes.fastestSpeed())));
+      }
+    }
+    return new DemoOptions(duration, speed, backends, auditFile, timeline, table, help);
+  }
+
+  /** The lifetimes this run uses. */
+  Lifetimes lifetimes() {
+    return Lifetimes.forRun(duration);
+  }
+
+  private static String stripZeros(double d) {
+    return d == Math.rint(d) ? Long.toString((long) d) : Double.toString(d);
   }
 
   /** Real time the run takes. */
@@ -127,9 +160,17 @@ public record DemoOptions(
   }
 
   private static Duration positive(Duration d, String text) {
-    if (d.isNegative() || d.isZero() || d.compareTo(Duration.ofDays(7)) > 0) {
+    if (d.compareTo(Lifetimes.SHORTEST_RUN) < 0) {
       throw new IllegalArgumentException(
-          "--duration must be between 1s and 7d, got '" + text + "'");
+          "--duration "
+              + text
+              + " is too short to tell the whole story (a refresh of every source through an"
+              + " outage, Vault renewals up to the max TTL, a lease rotation): the shortest is "
+              + Lifetimes.SHORTEST_RUN.toMinutes()
+              + "m");
+    }
+    if (d.compareTo(Duration.ofDays(7)) > 0) {
+      throw new IllegalArgumentException("--duration must be at most 7d, got '" + text + "'");
     }
     return d;
   }

@@ -4,7 +4,6 @@ import dev.ephemera.core.audit.AuditListener;
 import dev.ephemera.testkit.oidc.OidcIssuer;
 import dev.ephemera.testkit.oidc.ServiceAccount;
 import dev.ephemera.testkit.oidc.TokenFile;
-import dev.ephemera.testkit.time.ScaledTime;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -18,14 +17,16 @@ import java.util.List;
  * fake kubelet that projects and rotates service-account token files, and the audit listeners.
  */
 final class DemoWorld implements AutoCloseable {
-  private final ScaledTime time;
+  private final DemoTime time;
+  private final Lifetimes lifetimes;
   private final OidcIssuer oidc;
   private final List<AuditListener> audit;
   private final Path tokenDir;
   private final List<TokenFile> tokenFiles = new ArrayList<>();
 
-  DemoWorld(ScaledTime time, List<AuditListener> audit) {
+  DemoWorld(DemoTime time, Lifetimes lifetimes, List<AuditListener> audit) {
     this.time = time;
+    this.lifetimes = lifetimes;
     this.audit = List.copyOf(audit);
     this.oidc = OidcIssuer.start(time.clock());
     try {
@@ -50,8 +51,13 @@ final class DemoWorld implements AutoCloseable {
             every);
   }
 
-  ScaledTime time() {
+  DemoTime time() {
     return time;
+  }
+
+  /** The credential lifetimes of this run. */
+  Lifetimes lifetimes() {
+    return lifetimes;
   }
 
   OidcIssuer oidc() {

@@ -9,12 +9,18 @@ import dev.ephemera.gcp.AccessBoundary;
 import dev.ephemera.gcp.EphemeraGoogleCredentials;
 import dev.ephemera.gcp.GoogleWorkloadIdentity;
 import dev.ephemera.testkit.RecordingAuditListener;
+import dev.ephemera.testkit.emulator.FaultPlan;
 import dev.ephemera.testkit.emulator.LoopbackTls;
-import dev.ephemera.testkit.gcp.GoogleCloudEmulators;
+import dev.ephemera.testkit.gcp.GkeMetadataServerEmulator;
+import dev.ephemera.testkit.gcp.GoogleStsEmulator;
+import dev.ephemera.testkit.gcp.GoogleTokenRegistry;
 import java.net.URI;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -23,7 +29,9 @@ import org.jspecify.annotations.Nullable;
  * bucket, exchanged at STS from the same source token.
  */
 final class GcpScenario implements Scenario {
-  private @Nullable GoogleCloudEmulators google;
+  private @Nullable GkeMetadataServerEmulator metadata;
+  private @Nullable GoogleStsEmulator sts;
+  private Duration reissueWithin = Duration.ofMinutes(5);
   private @Nullable CredentialSource<BearerToken> tokens;
   private @Nullable ScopedCredentials<AccessBoundary, BearerToken> perBucket;
   private final List<Watched> watched = new ArrayList<>();
@@ -36,15 +44,26 @@ final class GcpScenario implements Scenario {
 
   @Override
   public void start(DemoWorld world) {
-    GoogleCloudEmulators emulators = GoogleCloudEmulators.start(world.time().clock(), world.oidc());
-    google = emulators;
+    Clock clock = world.time().clock();
+    // Tokens minted by the metadata server are accepted by STS: one registry for both.
+    GoogleTokenRegistry registry = GoogleTokenRegistry.create(clock);
+    reissueWithin = world.lifetimes().metadataReissueWithin();
+    GkeMetadataServerEmulator server =
+        GkeMetadataServerEmulator.builder(clock)
+            .registry(registry)
+            .tokenLifetime(world.lifetimes().accessToken())
+            .reissueWithin(reissueWithin)
+            .start();
+    metadata = server;
+    GoogleStsEmulator exchange =
+        GoogleStsEmulator.builder(clock, world.oidc()).registry(registry).start();
+    sts = exchange;
     // What GKE gives a pod: the metadata server (here on loopback instead of 169.254.169.254).
-    Environment pod =
-        Environment.of(Map.of("GCE_METADATA_HOST", emulators.metadata().hostAndPort()));
+    Environment pod = Environment.of(Map.of("GCE_METADATA_HOST", server.hostAndPort()));
     var builder =
         GoogleWorkloadIdentity.builder()
             .environment(pod)
-            .stsTokenUrl(emulators.sts().tokenUrl()) // the STS emulator, over loopback HTTPS
+            .stsTokenUrl(exchange.tokenUrl()) // the STS emulator, over loopback HTTPS
             .sslContext(LoopbackTls.sslContext())
             .timebase(world.time());
     world.audit().forEach(builder::auditListener);
@@ -82,11 +101,32 @@ final class GcpScenario implements Scenario {
   }
 
   @Override
-  public void outage(boolean down) {
-    // Not applied to Google: both the metadata server's cached token and a downscoped token (which
-    // expires with its source token) can have only minutes left at any moment, by the server's
-    // choice; an outage longer than that ends in expiry for every client, Google's own included.
-    // The GCP tests cover outages against those rules (MetadataServerTest, DownscopingTest).
+  public List<FaultPlan> faultPlans() {
+    List<FaultPlan> plans = new ArrayList<>();
+    if (metadata != null) {
+      plans.add(metadata.faults());
+    }
+    if (sts != null) {
+      plans.add(sts.faults());
+    }
+    return plans;
+  }
+
+  @Override
+  public String endpoints() {
+    return "the GKE metadata server and STS";
+  }
+
+  @Override
+  public Optional<String> outageCaveat() {
+    // Both the metadata server's cached token and a downscoped token (which expires with its
+    // source token) can have only minutes left at any moment, by the server's choice; an outage
+    // longer than that ends in expiry for every client, Google's own included.
+    return Optional.of(
+        "the GKE metadata server hands back its cached token until only "
+            + StatusTable.human(reissueWithin)
+            + " are left, and a downscoped token ends with it: no client (Google's own included)"
+            + " rides out a longer outage at that point");
   }
 
   @Override
@@ -109,8 +149,11 @@ final class GcpScenario implements Scenario {
     if (tokens != null) {
       tokens.close();
     }
-    if (google != null) {
-      google.close();
+    if (sts != null) {
+      sts.close();
+    }
+    if (metadata != null) {
+      metadata.close();
     }
   }
 }

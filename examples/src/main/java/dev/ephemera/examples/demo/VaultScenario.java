@@ -5,7 +5,7 @@ import dev.ephemera.core.Environment;
 import dev.ephemera.core.audit.AuditEventType;
 import dev.ephemera.core.audit.AuditOutcome;
 import dev.ephemera.testkit.RecordingAuditListener;
-import dev.ephemera.testkit.emulator.Fault;
+import dev.ephemera.testkit.emulator.FaultPlan;
 import dev.ephemera.testkit.oidc.ServiceAccount;
 import dev.ephemera.testkit.vault.VaultEmulator;
 import dev.ephemera.testkit.vault.VaultRole;
@@ -45,15 +45,16 @@ final class VaultScenario implements Scenario {
   public void start(DemoWorld world) {
     VaultEmulator emulator = VaultEmulator.builder(world.time().clock()).oidc(world.oidc()).start();
     vault = emulator;
+    Lifetimes lifetimes = world.lifetimes();
     emulator.kubernetesRole(
         VaultRole.builder("payments")
             .boundServiceAccount(PAYMENTS)
-            .ttl(Duration.ofHours(1))
-            .maxTtl(Duration.ofHours(4))
+            .ttl(lifetimes.vaultTokenTtl())
+            .maxTtl(lifetimes.vaultTokenMaxTtl())
             .policies("payments")
             .build());
     emulator.dynamicSecret(
-        "database/creds/payments", Duration.ofHours(1), Duration.ofHours(3), true);
+        "database/creds/payments", lifetimes.leaseTtl(), lifetimes.leaseMaxTtl(), true);
     emulator.putKv("secret", "payments/api-key", Map.of("key", "demo-api-key-value"));
     var jwt = world.project("vault-token", PAYMENTS, "vault");
     Environment pod =
@@ -72,7 +73,8 @@ final class VaultScenario implements Scenario {
             .environment(pod)
             .name("vault-payments")
             .timebase(world.time())
-            .leaseRevokeGrace(Duration.ofMinutes(2));
+            .leaseRevokeGrace(lifetimes.leaseRevokeGrace())
+            .kvCacheTtl(lifetimes.kvCacheTtl());
     world.audit().forEach(builder::auditListener);
     VaultCredentials vc = builder.build();
     credentials = vc;
@@ -85,7 +87,7 @@ final class VaultScenario implements Scenario {
 
     VaultDriverConfig driverConfig = vc.driverConfig();
     Vault driver = Vault.create(driverConfig, 2);
-    VaultKv kv = vc.kv("secret", Duration.ofMinutes(5));
+    VaultKv kv = vc.kv("secret", lifetimes.kvCacheTtl());
     // Existing driver code takes its token from Ephemera on every request.
     probes.add(
         new Probe(
@@ -107,24 +109,32 @@ final class VaultScenario implements Scenario {
     // Now and then the application reads its API key (audited as SECRET_READ) and the driver
     // reads a secret with the token Ephemera keeps fresh. These talk to Vault itself, so during
     // the outage they fail, visibly, in the audit stream: that is Vault's data plane, not ours.
-    readEvery(world, Duration.ofMinutes(20), kv, driver);
+    readEvery(world, lifetimes.kvReadEvery(), kv, driver);
   }
 
   private static void readEvery(DemoWorld world, Duration every, VaultKv kv, Vault driver) {
-    world
-        .time()
-        .scheduler()
-        .schedule(
-            () -> {
-              try {
-                kv.readSecret("payments/api-key");
-                driver.logical().read("secret/data/payments/api-key");
-              } catch (RuntimeException | io.github.jopenlibs.vault.VaultException e) {
-                // audited by VaultKv; the driver's own failure needs no second report
-              }
-              readEvery(world, every, kv, driver);
-            },
-            every);
+    var scheduler = world.time().scheduler();
+    scheduler.schedule(
+        () -> {
+          // HTTP calls run on a worker, never on the timer thread
+          try {
+            scheduler
+                .workers()
+                .execute(
+                    () -> {
+                      try {
+                        kv.readSecret("payments/api-key");
+                        driver.logical().read("secret/data/payments/api-key");
+                      } catch (RuntimeException | io.github.jopenlibs.vault.VaultException e) {
+                        // audited by VaultKv; the driver's own failure needs no second report
+                      }
+                    });
+          } catch (java.util.concurrent.RejectedExecutionException e) {
+            return; // the demo is over
+          }
+          readEvery(world, every, kv, driver);
+        },
+        every);
   }
 
   @Override
@@ -138,16 +148,14 @@ final class VaultScenario implements Scenario {
   }
 
   @Override
-  public void outage(boolean down) {
+  public List<FaultPlan> faultPlans() {
     VaultEmulator v = vault;
-    if (v == null) {
-      return;
-    }
-    if (down) {
-      v.faults().always(Fault.status(503)); // sealed
-    } else {
-      v.faults().clear();
-    }
+    return v == null ? List.of() : List.of(v.faults()); // sealed: login, renewal, leases, KV
+  }
+
+  @Override
+  public String endpoints() {
+    return "Vault (all of it: login, renewal, leases, KV)";
   }
 
   @Override
