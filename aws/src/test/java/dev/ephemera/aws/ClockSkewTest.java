@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ephemera.core.spi.IssueResult;
 import dev.ephemera.testkit.aws.PodIdentityAgentEmulator;
+import dev.ephemera.testkit.contract.ThreeLifetimes;
 import dev.ephemera.testkit.oidc.OidcIssuer;
 import dev.ephemera.testkit.oidc.ServiceAccount;
 import dev.ephemera.testkit.oidc.TokenFile;

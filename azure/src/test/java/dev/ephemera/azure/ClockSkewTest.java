@@ -4,6 +4,7 @@ import static dev.ephemera.azure.AzureTestbed.STORAGE;
 
 import dev.ephemera.core.BearerToken;
 import dev.ephemera.core.CredentialSource;
+import dev.ephemera.testkit.contract.ThreeLifetimes;
 import dev.ephemera.testkit.time.VirtualTime;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.ephemera.core.BearerToken;
 import dev.ephemera.core.CredentialSource;
 import dev.ephemera.core.spi.IssueResult;
+import dev.ephemera.testkit.contract.ThreeLifetimes;
 import dev.ephemera.testkit.time.VirtualTime;
 import java.time.Duration;
 import java.time.Instant;
@@ -167,9 +168,9 @@ class ClockSkewTest {
    * mints three or four tokens; each one minted was served, and none was missed.
    */
   private void assertMetadataHealthy(ThreeLifetimes seen) {
-    assertThat(seen.failures).as("failed get() calls").isEmpty();
+    assertThat(seen.failures()).as("failed get() calls").isEmpty();
     assertThat(bed.google.metadata().tokensMinted()).isBetween(3, 4);
-    assertThat(seen.served).hasSize(bed.google.metadata().tokensMinted());
+    assertThat(seen.served()).hasSize(bed.google.metadata().tokensMinted());
   }
 
   private CredentialSource<BearerToken> impersonated() {

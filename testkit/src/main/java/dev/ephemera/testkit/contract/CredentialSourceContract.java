@@ -386,18 +386,8 @@ public abstract class CredentialSourceContract<C extends Credential> {
   }
 
   private void servesThroughThreeLifetimes(RefreshingCredentialSource<C> source) {
-    int failedGets = 0;
-    Duration step = Duration.ofMinutes(1);
-    long steps = lifetime().multipliedBy(3).dividedBy(step);
-    for (long i = 0; i < steps; i++) {
-      try {
-        source.get();
-      } catch (CredentialUnavailableException e) {
-        failedGets++;
-      }
-      time.advance(step);
-    }
-    assertThat(failedGets).as("get() calls that failed").isZero();
+    ThreeLifetimes seen = ThreeLifetimes.run(time, source, lifetime());
+    assertThat(seen.failures()).as("get() calls that failed").isEmpty();
     assertThat(audit.count(AuditEventType.REFRESH_FAILED)).isZero();
     // Refreshes fall at 2/3 ± 10% of the lifetime: at most 3 / 0.5667 + 1 issuances in 3 lifetimes.
     assertThat(fx().upstreamCalls()).isBetween(3, 7);

@@ -1,4 +1,4 @@
-package dev.ephemera.gcp;
+package dev.ephemera.testkit.contract;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -14,15 +14,23 @@ import java.util.Set;
 
 /**
  * Drives a source over three lifetimes of its credential on virtual time, calling {@code get()}
- * every minute, and tells what it saw: failed calls and the distinct credentials served.
+ * every minute, and tells what it saw: failed calls and the distinct credentials served. A drill
+ * for skew, outage and soak tests of any backend.
+ *
+ * <pre>{@code
+ * ThreeLifetimes.run(time, source, Duration.ofHours(1)).assertHealthy(emulatorIssued());
+ * }</pre>
  */
-final class ThreeLifetimes {
-  final List<String> failures = new ArrayList<>();
-  final Set<String> served = new LinkedHashSet<>();
+public final class ThreeLifetimes {
+  private final List<String> failures = new ArrayList<>();
+  private final Set<String> served = new LinkedHashSet<>();
 
   private ThreeLifetimes() {}
 
-  static ThreeLifetimes run(
+  /**
+   * Calls {@code get()} once a minute for three lifetimes, advancing {@code time} between calls.
+   */
+  public static ThreeLifetimes run(
       VirtualTime time, CredentialSource<? extends Credential> source, Duration lifetime) {
     ThreeLifetimes seen = new ThreeLifetimes();
     long minutes = 3 * lifetime.toMinutes();
@@ -37,12 +45,22 @@ final class ThreeLifetimes {
     return seen;
   }
 
+  /** The failed calls, each with its minute and message. */
+  public List<String> failures() {
+    return List.copyOf(failures);
+  }
+
+  /** The ids of the distinct credentials served, in order. */
+  public Set<String> served() {
+    return Set.copyOf(served);
+  }
+
   /**
    * Zero failed calls; a refresh roughly every 2/3 of a lifetime (2/3 ± 10%: between 4 and 6
    * credentials over three lifetimes, the first included); and the upstream issued exactly the
    * credentials that were served, so nothing was issued in a loop and thrown away.
    */
-  void assertHealthy(int upstreamIssued) {
+  public void assertHealthy(int upstreamIssued) {
     assertThat(failures).as("failed get() calls").isEmpty();
     assertThat(served.size()).as("credentials served over three lifetimes").isBetween(4, 6);
     assertThat(upstreamIssued).as("credentials the upstream issued").isEqualTo(served.size());
