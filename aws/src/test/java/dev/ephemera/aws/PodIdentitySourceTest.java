@@ -137,6 +137,14 @@ class PodIdentitySourceTest {
                 assertThat(e.reason()).isEqualTo(Reason.THROTTLED);
                 assertThat(e.retryAfter()).contains(Duration.ofSeconds(7));
               });
+      // Within the Retry-After even refresh() gets the throttling answer without a call; after it,
+      // the planned retry heals the source and a forced refresh reaches the agent again.
+      assertThatThrownBy(() -> source.refresh().join())
+          .cause()
+          .isInstanceOfSatisfying(
+              CredentialUnavailableException.class,
+              e -> assertThat(e.reason()).isEqualTo(Reason.THROTTLED));
+      time.advance(Duration.ofSeconds(7));
       agent.faults().next(Fault.malformedBody());
       assertThatThrownBy(() -> source.refresh().join())
           .cause()
