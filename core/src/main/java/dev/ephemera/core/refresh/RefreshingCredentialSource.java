@@ -140,7 +140,7 @@ public final class RefreshingCredentialSource<C extends Credential> implements C
   private long generation;
   private @Nullable C lastIssued;
   private long firstLifetimeNanos;
-  private long lastIssuedServeNanos;
+  private long longestIssuedServeNanos;
   private int failureStreak;
   private @Nullable CredentialUnavailableException lastFailure;
   private long nextAttemptAtNanos = Schedule.NONE;
@@ -213,14 +213,14 @@ public final class RefreshingCredentialSource<C extends Credential> implements C
   }
 
   /**
-   * Once the upstream has shown how long it issues for, a longer request fails at once, without an
-   * issuance; the next refresh may show a longer lifetime.
+   * Once the upstream has shown how long it issues for (the longest it ever issued), a longer
+   * request fails at once, without an issuance; a later issuance may show a longer lifetime.
    */
   private void throwIfUnsatisfiable(long need, Duration minRemaining) {
     long most;
     lock.lock();
     try {
-      most = lastIssuedServeNanos;
+      most = longestIssuedServeNanos;
     } finally {
       lock.unlock();
     }
@@ -676,7 +676,9 @@ public final class RefreshingCredentialSource<C extends Credential> implements C
           firstLifetimeNanos = lifetime;
         }
         if (issued) {
-          lastIssuedServeNanos = serve;
+          // The longest the upstream has ever issued for: a metadata server handing back a cached
+          // token near its end has not shown that it cannot issue longer.
+          longestIssuedServeNanos = Math.max(longestIssuedServeNanos, serve);
         }
         lastIssued = fresh;
         failureStreak = 0;
@@ -727,6 +729,11 @@ public final class RefreshingCredentialSource<C extends Credential> implements C
    */
   private void fail(
       CompletableFuture<C> f, CredentialUnavailableException error, long took, int attempt) {
+    if (f.isDone()) {
+      // Already answered: closed meanwhile (its waiters were told CLOSED), or an executor that ran
+      // the attempt and then threw. Nothing of the source's state belongs to this attempt any more.
+      return;
+    }
     Duration retryIn = null;
     try {
       lock.lock();

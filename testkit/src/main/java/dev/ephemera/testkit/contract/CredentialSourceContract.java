@@ -395,7 +395,10 @@ public abstract class CredentialSourceContract<C extends Credential> {
     assertThat(seen.failures()).as("get() calls that failed").isEmpty();
     assertThat(audit.count(AuditEventType.REFRESH_FAILED)).isZero();
     // Refreshes fall at 2/3 ± 10% of the lifetime: at most 3 / 0.5667 + 1 issuances in 3 lifetimes.
-    assertThat(fx().upstreamCalls()).isBetween(3, 7);
+    // An upstream that hands back its cached credential with the life it has left (a metadata
+    // server) is asked again at 2/3 of what is left, a few times per lifetime, never in a loop.
+    int most = fx().rotatesOnEachIssuance() ? 7 : 15;
+    assertThat(fx().upstreamCalls()).isBetween(3, most);
   }
 
   @Test
