@@ -87,12 +87,17 @@ public final class RefreshingCredentialSource<C extends Credential> implements C
   /** Immutable; {@code serving} is non-null exactly when it may be returned. */
   private static final class Snapshot<C> {
     final @Nullable C serving;
+
+    /** {@code serving} as {@link #current()} returns it, built once per snapshot, not per call. */
+    final Optional<C> current;
+
     final SourceState state;
     final long staleAtNanos;
     final @Nullable Instant staleAt;
 
     Snapshot(@Nullable C serving, SourceState state, long staleAtNanos, @Nullable Instant staleAt) {
       this.serving = serving;
+      this.current = Optional.ofNullable(serving);
       this.state = state;
       this.staleAtNanos = staleAtNanos;
       this.staleAt = staleAt;
@@ -246,7 +251,7 @@ public final class RefreshingCredentialSource<C extends Credential> implements C
 
   @Override
   public Optional<C> current() {
-    return Optional.ofNullable(snapshot.serving);
+    return snapshot.current;
   }
 
   @Override

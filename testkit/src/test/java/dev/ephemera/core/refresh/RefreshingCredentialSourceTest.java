@@ -67,6 +67,13 @@ class RefreshingCredentialSourceTest {
     return new CredentialUnavailableException(Reason.UNAVAILABLE, "upstream 503");
   }
 
+  @Test
+  void current_isBuiltOncePerCredential_notOnEveryCall() {
+    var s = source();
+    BearerToken held = s.get();
+    assertThat(s.current()).contains(held).isSameAs(s.current());
+  }
+
   // ------------------------------------------------------------------ single flight
 
   @Test
