@@ -34,6 +34,7 @@ public final class SharedScheduler implements Scheduler {
   private final ScheduledThreadPoolExecutor timer;
   private final ExecutorService workers;
   private final AuditExecutor audit;
+  private final Scheduler timed; // the one place a delay becomes a timer: saturated
 
   private SharedScheduler() {
     timer = new ScheduledThreadPoolExecutor(1, daemon("ephemera-timer"));
@@ -51,6 +52,7 @@ public final class SharedScheduler implements Scheduler {
     pool.allowCoreThreadTimeOut(true);
     workers = pool;
     audit = new AuditExecutor(AUDIT_THREADS, daemon("ephemera-audit"));
+    timed = Scheduler.of(timer, workers, audit);
   }
 
   /** The one instance. */
@@ -64,8 +66,7 @@ public final class SharedScheduler implements Scheduler {
 
   @Override
   public Task schedule(Runnable task, Duration delay) {
-    var future = timer.schedule(task, Math.max(0, delay.toNanos()), TimeUnit.NANOSECONDS);
-    return () -> future.cancel(false);
+    return timed.schedule(task, delay);
   }
 
   @Override

@@ -25,7 +25,10 @@ public interface Scheduler {
     void cancel();
   }
 
-  /** Runs {@code task} after {@code delay} (immediately if zero or negative). */
+  /**
+   * Runs {@code task} after {@code delay} (immediately if zero or negative; a delay beyond the
+   * range of nanoseconds in a long saturates).
+   */
   Task schedule(Runnable task, Duration delay);
 
   /** The executor for upstream calls. */
@@ -47,7 +50,8 @@ public interface Scheduler {
     return new Scheduler() {
       @Override
       public Task schedule(Runnable task, Duration delay) {
-        var future = timer.schedule(task, Math.max(0, delay.toNanos()), TimeUnit.NANOSECONDS);
+        // Saturated: a delay of 300 years is "practically never", not an ArithmeticException.
+        var future = timer.schedule(task, Math.max(0, Schedule.nanos(delay)), TimeUnit.NANOSECONDS);
         return () -> future.cancel(false);
       }
 

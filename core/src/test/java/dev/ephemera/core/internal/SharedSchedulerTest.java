@@ -27,6 +27,20 @@ class SharedSchedulerTest {
   private final SharedScheduler shared = SharedScheduler.instance();
 
   @Test
+  void aDelayBeyondTheRangeOfNanoseconds_saturates_insteadOfThrowing() {
+    java.util.concurrent.atomic.AtomicBoolean ran = new java.util.concurrent.atomic.AtomicBoolean();
+    var task =
+        SharedScheduler.instance()
+            .schedule(() -> ran.set(true), java.time.Duration.ofDays(365L * 300));
+    task.cancel();
+    var forever =
+        SharedScheduler.instance()
+            .schedule(() -> ran.set(true), java.time.Duration.ofSeconds(Long.MAX_VALUE));
+    forever.cancel();
+    org.assertj.core.api.Assertions.assertThat(ran).isFalse();
+  }
+
+  @Test
   void instance_isASingleton() {
     assertThat(SharedScheduler.instance()).isSameAs(shared);
     assertThat(Scheduler.shared()).isSameAs(shared);
