@@ -351,7 +351,7 @@ public final class RefreshingCredentialSource<C extends Credential> implements C
       waiting.completeExceptionally(closedException());
     }
     for (PendingRevocation<C> p : pending) {
-      safely(p.task()::cancel);
+      cancel(p.task());
       revoke(p.credential());
     }
     if (held != null) {
@@ -1028,14 +1028,6 @@ public final class RefreshingCredentialSource<C extends Credential> implements C
       return issuer.describe();
     } catch (Throwable e) {
       return IssuerInfo.of("unknown", "", "");
-    }
-  }
-
-  private static void safely(Runnable r) {
-    try {
-      r.run();
-    } catch (Throwable e) {
-      // best effort
     }
   }
 
