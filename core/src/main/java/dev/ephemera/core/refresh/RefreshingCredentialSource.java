@@ -27,7 +27,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -163,7 +162,7 @@ public final class RefreshingCredentialSource<C extends Credential> implements C
     this.ticker = b.timebase.ticker();
     this.scheduler = b.timebase.scheduler();
     this.host = b.host;
-    this.random = b.random != null ? b.random : new SplittableRandom();
+    this.random = b.random != null ? b.random : b.timebase.random();
     this.marginNanos = Schedule.nanos(policy.expiryMargin());
     this.initialBackoffNanos = Schedule.nanos(policy.initialBackoff());
     this.maxBackoffNanos = Schedule.nanos(policy.maxBackoff());
@@ -1151,7 +1150,9 @@ public final class RefreshingCredentialSource<C extends Credential> implements C
       return this;
     }
 
-    /** The randomness behind jitter (for reproducible tests); defaults to a fresh generator. */
+    /**
+     * The randomness behind jitter (for reproducible tests); defaults to {@link Timebase#random()}.
+     */
     public Builder<C> random(RandomGenerator random) {
       this.random = Objects.requireNonNull(random, "random");
       return this;

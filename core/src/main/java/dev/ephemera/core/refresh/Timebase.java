@@ -2,6 +2,8 @@ package dev.ephemera.core.refresh;
 
 import java.time.Clock;
 import java.util.Objects;
+import java.util.SplittableRandom;
+import java.util.random.RandomGenerator;
 
 /**
  * The time a source lives on: a wall {@link Clock} (for stated expiries and display), a monotonic
@@ -18,6 +20,15 @@ public interface Timebase {
 
   /** The scheduler. */
   Scheduler scheduler();
+
+  /**
+   * The random source behind the jitter of one source, asked once per source built. The default is
+   * a fresh generator each time; a test timebase hands out generators split from one seed, so that
+   * a run can be replayed and no test depends on luck.
+   */
+  default RandomGenerator random() {
+    return new SplittableRandom();
+  }
 
   /** The system UTC clock, {@link System#nanoTime()} and {@link Scheduler#shared()}. */
   static Timebase system() {

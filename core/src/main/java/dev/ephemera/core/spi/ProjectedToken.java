@@ -2,18 +2,17 @@ package dev.ephemera.core.spi;
 
 import dev.ephemera.core.CredentialConfigurationException;
 import dev.ephemera.core.Secret;
-import dev.ephemera.core.internal.Json;
+import dev.ephemera.core.spi.http.BoundedBody;
 import java.io.IOException;
-import java.math.BigDecimal;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.Base64;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import org.jspecify.annotations.Nullable;
@@ -32,6 +31,12 @@ import org.jspecify.annotations.Nullable;
  * <p>{@link #toString()} shows the claims, never the token.
  */
 public final class ProjectedToken {
+  /**
+   * The largest token or secret-id file read: 64 KiB (a projected token is about 1 KiB, a JWT-SVID
+   * a few).
+   */
+  public static final int MAX_FILE_BYTES = UnverifiedClaims.MAX_TOKEN_CHARS;
+
   private final Secret token;
   private final String subject;
   private final String issuer;
@@ -79,15 +84,28 @@ public final class ProjectedToken {
   }
 
   /**
-   * Reads a file holding one secret (a token, a secret id), trimmed of surrounding blanks.
+   * Reads a file holding one secret (a token, a secret id), trimmed of surrounding blanks. At most
+   * {@link #MAX_FILE_BYTES} are read.
    *
-   * @throws CredentialConfigurationException if it is missing, unreadable or empty
+   * @throws CredentialConfigurationException if it is missing, unreadable, empty or too large
    */
   public static Secret readSecret(Path file, String setting) {
     Objects.requireNonNull(file, "file");
     String text;
-    try {
-      text = Files.readString(file, StandardCharsets.UTF_8).strip();
+    try (InputStream in = Files.newInputStream(file)) {
+      text =
+          StandardCharsets.UTF_8
+              .newDecoder()
+              .decode(ByteBuffer.wrap(BoundedBody.read(in, MAX_FILE_BYTES, "the file " + file)))
+              .toString()
+              .strip();
+    } catch (BoundedBody.TooLargeException e) {
+      throw new CredentialConfigurationException(
+          setting,
+          "names a file larger than the "
+              + MAX_FILE_BYTES
+              + " bytes a token or secret id may have: "
+              + file);
     } catch (NoSuchFileException e) {
       throw new CredentialConfigurationException(
           setting, "names a file that does not exist: " + file);
@@ -125,64 +143,39 @@ public final class ProjectedToken {
   }
 
   private static ProjectedToken parse(Secret jwt, String what, String where) {
-    String[] parts = jwt.reveal().split("\\.", -1);
-    if (parts.length != 3) {
-      throw new CredentialConfigurationException(
-          what,
-          where
-              + "does not hold a JWT (expected 3 dot-separated parts, found "
-              + parts.length
-              + ")");
-    }
-    Map<String, Object> claims;
+    UnverifiedClaims claims;
     try {
-      String payload = new String(Base64.getUrlDecoder().decode(parts[1]), StandardCharsets.UTF_8);
-      claims = Json.parseObject(payload);
+      claims = UnverifiedClaims.decode(jwt);
     } catch (IllegalArgumentException e) {
       throw new CredentialConfigurationException(
-          what, where + "holds a JWT whose payload is not base64url JSON");
+          what, where + "holds a token that " + e.getMessage());
     }
-    String subject = stringClaim(claims, "sub", what, where);
-    String issuer = claims.get("iss") instanceof String s ? s : "";
-    Instant expiresAt = instantClaim(claims, "exp", what, where);
-    if (expiresAt == null) {
-      throw new CredentialConfigurationException(what, where + "holds a JWT without an exp claim");
-    }
-    Instant issuedAt = instantClaim(claims, "iat", what, where);
-    Object aud = claims.get("aud");
-    List<String> audiences =
-        aud instanceof String s
-            ? List.of(s)
-            : aud instanceof List<?> l
-                ? l.stream().filter(String.class::isInstance).map(String.class::cast).toList()
-                : List.of();
-    return new ProjectedToken(jwt, subject, issuer, audiences, expiresAt, issuedAt);
+    String subject =
+        claims
+            .string("sub")
+            .orElseThrow(
+                () ->
+                    new CredentialConfigurationException(
+                        what, where + "holds a JWT without a sub claim"));
+    String issuer = claims.string("iss").orElse("");
+    Instant expiresAt =
+        instantClaim(claims, "exp", what, where)
+            .orElseThrow(
+                () ->
+                    new CredentialConfigurationException(
+                        what, where + "holds a JWT without an exp claim"));
+    Instant issuedAt = instantClaim(claims, "iat", what, where).orElse(null);
+    return new ProjectedToken(jwt, subject, issuer, claims.strings("aud"), expiresAt, issuedAt);
   }
 
-  private static String stringClaim(
-      Map<String, Object> claims, String name, String what, String where) {
-    if (claims.get(name) instanceof String s && !s.isEmpty()) {
-      return s;
+  private static Optional<Instant> instantClaim(
+      UnverifiedClaims claims, String name, String what, String where) {
+    try {
+      return claims.instant(name);
+    } catch (IllegalArgumentException e) {
+      throw new CredentialConfigurationException(
+          what, where + "holds a JWT that " + e.getMessage());
     }
-    throw new CredentialConfigurationException(
-        what, where + "holds a JWT without a " + name + " claim");
-  }
-
-  private static @Nullable Instant instantClaim(
-      Map<String, Object> claims, String name, String what, String where) {
-    Object v = claims.get(name);
-    if (v == null) {
-      return null;
-    }
-    if (v instanceof BigDecimal n) {
-      try {
-        return Instant.ofEpochSecond(n.longValueExact());
-      } catch (ArithmeticException | java.time.DateTimeException e) {
-        // fall through to the error below
-      }
-    }
-    throw new CredentialConfigurationException(
-        what, where + "holds a JWT whose " + name + " claim is not a whole number of seconds");
   }
 
   /** The token itself, to send upstream. */

@@ -10,7 +10,10 @@ import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.Objects;
 import java.util.PriorityQueue;
+import java.util.SplittableRandom;
 import java.util.concurrent.Executor;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.random.RandomGenerator;
 
 /**
  * Time that moves only when a test says so: the clock, the ticker and the scheduler in one object.
@@ -36,19 +39,68 @@ public final class VirtualTime implements Timebase {
   private long nanos; // elapsed virtual time, guarded by lock
   private long wallOffsetNanos; // wall-clock jumps, guarded by lock
   private long sequence; // guarded by lock
+  private final long seed;
+  private final SplittableRandom seeds; // guarded by lock
 
-  private VirtualTime(Instant start) {
+  private VirtualTime(Instant start, long seed) {
     this.start = start;
+    this.seed = seed;
+    this.seeds = new SplittableRandom(seed);
   }
 
-  /** Virtual time starting at {@link #DEFAULT_START}. */
+  /**
+   * Virtual time starting at {@link #DEFAULT_START}, its jitter seeded from the system property
+   * {@value #SEED_PROPERTY} when set (to replay a run), else from a fresh random seed.
+   */
   public static VirtualTime create() {
-    return new VirtualTime(DEFAULT_START);
+    return new VirtualTime(DEFAULT_START, defaultSeed());
   }
 
-  /** Virtual time starting at {@code start}. */
+  /** Virtual time starting at {@link #DEFAULT_START} whose jitter comes from {@code seed}. */
+  public static VirtualTime create(long seed) {
+    return new VirtualTime(DEFAULT_START, seed);
+  }
+
+  /** Virtual time starting at {@code start}, seeded as {@link #create()} is. */
   public static VirtualTime startingAt(Instant start) {
-    return new VirtualTime(Objects.requireNonNull(start, "start"));
+    return new VirtualTime(Objects.requireNonNull(start, "start"), defaultSeed());
+  }
+
+  /** Virtual time starting at {@code start} whose jitter comes from {@code seed}. */
+  public static VirtualTime startingAt(Instant start, long seed) {
+    return new VirtualTime(Objects.requireNonNull(start, "start"), seed);
+  }
+
+  /** The system property that fixes the seed of every {@link VirtualTime} created without one. */
+  public static final String SEED_PROPERTY = "ephemera.testkit.seed";
+
+  private static long defaultSeed() {
+    String fixed = System.getProperty(SEED_PROPERTY);
+    if (fixed != null && !fixed.isBlank()) {
+      try {
+        return Long.parseLong(fixed.strip());
+      } catch (NumberFormatException e) {
+        throw new IllegalArgumentException(
+            SEED_PROPERTY + " must be a long, not '" + fixed + "'", e);
+      }
+    }
+    return ThreadLocalRandom.current().nextLong();
+  }
+
+  /** The seed behind every jitter this timebase hands out: rerun with it to replay a failure. */
+  public long seed() {
+    return seed;
+  }
+
+  /**
+   * A generator split from this timebase's seed, one per source built: the sources of one test draw
+   * reproducible, independent jitter.
+   */
+  @Override
+  public RandomGenerator random() {
+    synchronized (lock) {
+      return seeds.split();
+    }
   }
 
   /** The local wall clock: what the workload under test reads; {@link #jumpWallClock} moves it. */
@@ -253,5 +305,21 @@ public final class VirtualTime implements Timebase {
       int c = Long.compare(due, o.due);
       return c != 0 ? c : Long.compare(seq, o.seq);
     }
+  }
+
+  /**
+   * The current virtual time and the seed, so a failing assertion that prints it can be replayed.
+   */
+  @Override
+  public String toString() {
+    return "VirtualTime[now="
+        + now()
+        + ", seed="
+        + seed
+        + " (-D"
+        + SEED_PROPERTY
+        + "="
+        + seed
+        + ")]";
   }
 }
