@@ -147,8 +147,13 @@ public final class ProjectedToken {
     try {
       claims = UnverifiedClaims.decode(jwt);
     } catch (IllegalArgumentException e) {
+      String why = e.getMessage();
       throw new CredentialConfigurationException(
-          what, where + "holds a token that " + e.getMessage());
+          what,
+          where
+              + (why.startsWith("is not a JWT")
+                  ? "does not hold a JWT" + why.substring("is not a JWT".length())
+                  : "holds a token that " + why));
     }
     String subject =
         claims
