@@ -147,7 +147,7 @@ public final class ProjectedToken {
     try {
       claims = UnverifiedClaims.decode(jwt);
     } catch (IllegalArgumentException e) {
-      String why = e.getMessage();
+      String why = String.valueOf(e.getMessage());
       throw new CredentialConfigurationException(
           what,
           where
