@@ -705,7 +705,8 @@ class EngineEdgesTest {
       };
     }
 
-    RandomGenerator random() {
+    @Override
+    public RandomGenerator random() {
       SplittableRandom r = new SplittableRandom(3);
       return new RandomGenerator() {
         @Override
