@@ -26,6 +26,7 @@ import java.io.IOException;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
@@ -85,6 +86,9 @@ public final class GoogleWorkloadIdentity {
 
   /** The metadata server's address when {@code GCE_METADATA_HOST} is not set. */
   public static final String DEFAULT_METADATA_HOST = "169.254.169.254";
+
+  /** What source names start with when the builder sets no {@code name}. */
+  private static final String DEFAULT_PREFIX = "gcp";
 
   private final Mode mode;
   private final List<String> scopes;
@@ -244,13 +248,11 @@ public final class GoogleWorkloadIdentity {
         .build();
   }
 
-  private static final String DEFAULT_PREFIX = "gcp";
-
   private String prefix() {
     return engine.name().orElse(DEFAULT_PREFIX);
   }
 
-  private java.time.Clock clock() {
+  private Clock clock() {
     return engine.timebase().clock();
   }
 
