@@ -3,11 +3,12 @@ package dev.ephemera.gcp;
 import com.google.api.client.json.GenericJson;
 import com.google.api.client.json.gson.GsonFactory;
 import dev.ephemera.core.CredentialConfigurationException;
+import dev.ephemera.core.spi.http.BoundedBody;
 import java.io.IOException;
+import java.io.InputStream;
 import java.math.BigDecimal;
 import java.net.URI;
 import java.net.URISyntaxException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -35,6 +36,11 @@ import org.jspecify.annotations.Nullable;
 public final class ExternalAccountConfig {
   static final String JWT = "urn:ietf:params:oauth:token-type:jwt";
   static final String ID_TOKEN = "urn:ietf:params:oauth:token-type:id_token";
+  private static final int MAX_FILE = 64 * 1024;
+  private static final Duration MIN_LIFETIME = Duration.ofSeconds(600);
+  private static final Duration MAX_LIFETIME = Duration.ofSeconds(43_200);
+  private static final BigDecimal MIN_LIFETIME_SECONDS = BigDecimal.valueOf(600);
+  private static final BigDecimal MAX_LIFETIME_SECONDS = BigDecimal.valueOf(43_200);
   private static final Pattern IMPERSONATION =
       Pattern.compile(".*/serviceAccounts/([^/:]+):generateAccessToken$");
 
@@ -95,13 +101,15 @@ public final class ExternalAccountConfig {
       this.impersonationUrl = null;
       this.serviceAccount = null;
     }
-    long seconds = b.tokenLifetime.toSeconds();
-    if (seconds < 600 || seconds > 43_200) {
+    Duration lifetime = b.tokenLifetime;
+    if (lifetime.compareTo(MIN_LIFETIME) < 0
+        || lifetime.compareTo(MAX_LIFETIME) > 0
+        || lifetime.getNano() != 0) {
       throw new CredentialConfigurationException(
           field(where, "service_account_impersonation.token_lifetime_seconds"),
-          "must be 600 to 43200 seconds, not " + seconds);
+          "must be a whole number of seconds from 600 to 43200, not " + lifetime);
     }
-    this.tokenLifetime = b.tokenLifetime;
+    this.tokenLifetime = lifetime;
     this.quotaProjectId = b.quotaProjectId;
   }
 
@@ -123,8 +131,16 @@ public final class ExternalAccountConfig {
   static ExternalAccountConfig read(Path file, String setting) {
     Objects.requireNonNull(file, "file");
     String text;
-    try {
-      text = Files.readString(file, StandardCharsets.UTF_8);
+    try (InputStream in = Files.newInputStream(file)) {
+      text = BoundedBody.readUtf8(in, MAX_FILE, "the credential configuration " + file);
+    } catch (BoundedBody.TooLargeException e) {
+      throw new CredentialConfigurationException(
+          setting,
+          "names a file longer than "
+              + MAX_FILE
+              + " bytes: "
+              + file
+              + "; gcloud writes a few hundred bytes");
     } catch (NoSuchFileException e) {
       throw new CredentialConfigurationException(
           setting, "names a file that does not exist: " + file);
@@ -177,12 +193,7 @@ public final class ExternalAccountConfig {
           object(impersonation, field(setting, "service_account_impersonation"));
       Object lifetime = imp.get("token_lifetime_seconds");
       if (lifetime != null) {
-        if (!(lifetime instanceof BigDecimal n) || n.stripTrailingZeros().scale() > 0) {
-          throw new CredentialConfigurationException(
-              field(setting, "service_account_impersonation.token_lifetime_seconds"),
-              "must be a whole number of seconds");
-        }
-        b.tokenLifetime = Duration.ofSeconds(n.longValue());
+        b.tokenLifetime = lifetimeSeconds(lifetime, setting);
       }
     }
     Object source = root.get("credential_source");
@@ -213,6 +224,28 @@ public final class ExternalAccountConfig {
       }
     }
     return new ExternalAccountConfig(b);
+  }
+
+  /**
+   * {@code token_lifetime_seconds}: a whole number from 600 to 43200, compared as written (a number
+   * outside {@code long}, or {@code 1e999999999}, is refused without being expanded or truncated to
+   * its low bits).
+   */
+  private static Duration lifetimeSeconds(Object value, String setting) {
+    String name = field(setting, "service_account_impersonation.token_lifetime_seconds");
+    if (!(value instanceof BigDecimal n)) {
+      throw new CredentialConfigurationException(name, "must be a number of seconds");
+    }
+    if (n.compareTo(MIN_LIFETIME_SECONDS) < 0 || n.compareTo(MAX_LIFETIME_SECONDS) > 0) {
+      String shown = n.precision() <= 20 ? n.toString() : "a " + n.precision() + "-digit number";
+      throw new CredentialConfigurationException(
+          name, "must be 600 to 43200 seconds, not " + shown);
+    }
+    try {
+      return Duration.ofSeconds(n.longValueExact());
+    } catch (ArithmeticException e) {
+      throw new CredentialConfigurationException(name, "must be a whole number of seconds");
+    }
   }
 
   private static Map<String, Object> parseObject(String json, String setting) {

@@ -8,14 +8,14 @@ import dev.ephemera.core.CredentialSource;
 import dev.ephemera.core.CredentialSources;
 import dev.ephemera.core.Environment;
 import dev.ephemera.core.Secret;
-import dev.ephemera.core.audit.AuditListener;
-import dev.ephemera.core.refresh.RefreshPolicy;
+import dev.ephemera.core.refresh.EngineConfigurable;
+import dev.ephemera.core.refresh.EngineSettings;
 import dev.ephemera.core.refresh.RefreshingCredentialSource;
-import dev.ephemera.core.refresh.Timebase;
 import dev.ephemera.core.scope.ScopedCredentials;
 import dev.ephemera.core.spi.CredentialIssuer;
 import dev.ephemera.core.spi.IssuerInfo;
 import dev.ephemera.core.spi.ProjectedToken;
+import dev.ephemera.core.spi.http.EndpointPolicy;
 import dev.ephemera.gcp.internal.DownscopedTokenIssuer;
 import dev.ephemera.gcp.internal.FederationIssuer;
 import dev.ephemera.gcp.internal.GoogleHttp;
@@ -26,13 +26,14 @@ import java.io.IOException;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 import javax.net.ssl.SSLContext;
 import org.jspecify.annotations.Nullable;
@@ -65,6 +66,11 @@ import org.jspecify.annotations.Nullable;
  * <p>Nothing is fetched while building: the first issuance happens when a source is created. Every
  * setting that is missing or malformed is reported as a {@link CredentialConfigurationException}
  * naming it.
+ *
+ * <p>Source names: access tokens are {@code gcp-access-token}, ID tokens {@code
+ * gcp-id-token:AUDIENCE}, downscoped tokens {@code gcp-downscoped:DIGEST}. With {@link
+ * Builder#name(String) name(N)} they are {@code N}, {@code N-id-token:AUDIENCE} and {@code
+ * N-downscoped:DIGEST}: one identity builds several sources, and each keeps a name of its own.
  */
 public final class GoogleWorkloadIdentity {
   /** Where tokens come from. */
@@ -81,15 +87,16 @@ public final class GoogleWorkloadIdentity {
   /** The metadata server's address when {@code GCE_METADATA_HOST} is not set. */
   public static final String DEFAULT_METADATA_HOST = "169.254.169.254";
 
+  /** What source names start with when the builder sets no {@code name}. */
+  private static final String DEFAULT_PREFIX = "gcp";
+
   private final Mode mode;
   private final List<String> scopes;
   private final @Nullable MetadataServer metadata;
   private final @Nullable ExternalAccountConfig federation;
   private final FederationIssuer.@Nullable Settings federationSettings;
   private final Sts sts;
-  private final Timebase timebase;
-  private final RefreshPolicy policy;
-  private final List<AuditListener> listeners;
+  private final EngineSettings engine;
   private final CredentialIssuer<BearerToken> accessTokenIssuer;
 
   private GoogleWorkloadIdentity(
@@ -103,9 +110,7 @@ public final class GoogleWorkloadIdentity {
     this.metadata = metadata;
     this.federation = federation;
     this.sts = sts;
-    this.timebase = b.timebase;
-    this.policy = b.policy;
-    this.listeners = List.copyOf(b.listeners);
+    this.engine = b.engine.build();
     if (federation != null) {
       ExternalAccountConfig f = federation;
       this.federationSettings =
@@ -123,8 +128,8 @@ public final class GoogleWorkloadIdentity {
     }
     this.accessTokenIssuer =
         metadata != null
-            ? MetadataTokenIssuer.accessTokens(metadata, scopes, timebase.clock())
-            : FederationIssuer.accessTokens(settings(), timebase.clock());
+            ? MetadataTokenIssuer.accessTokens(metadata, scopes, clock())
+            : FederationIssuer.accessTokens(settings(), clock());
   }
 
   /** What the process environment says; see the class documentation. */
@@ -183,7 +188,7 @@ public final class GoogleWorkloadIdentity {
       throw new CredentialConfigurationException("audience", "must not be blank");
     }
     if (metadata != null) {
-      return MetadataTokenIssuer.idTokens(metadata, audience, timebase.clock());
+      return MetadataTokenIssuer.idTokens(metadata, audience, clock());
     }
     FederationIssuer.Settings s = settings();
     if (s.serviceAccount() == null) {
@@ -191,7 +196,7 @@ public final class GoogleWorkloadIdentity {
           "service_account_impersonation_url",
           "is required for ID tokens: a federated token cannot mint them, a service account can");
     }
-    return FederationIssuer.idTokens(s, audience, timebase.clock());
+    return FederationIssuer.idTokens(s, audience, clock());
   }
 
   /**
@@ -207,23 +212,23 @@ public final class GoogleWorkloadIdentity {
     boolean impersonated =
         federationSettings != null && federationSettings.serviceAccount() != null;
     return new DownscopedTokenIssuer(
-        source,
-        info,
-        boundary.toOptionsJson(),
-        boundary.digest(),
-        sts,
-        timebase.clock(),
-        impersonated);
+        source, info, boundary.toOptionsJson(), boundary.digest(), sts, clock(), impersonated);
   }
 
-  /** A source of access tokens, refreshed ahead of expiry with this identity's settings. */
+  /**
+   * A source of access tokens, refreshed ahead of expiry with this identity's settings; named
+   * {@code gcp-access-token}, or the builder's {@code name}.
+   */
   public CredentialSource<BearerToken> accessTokens() {
-    return source(accessTokenIssuer(), null);
+    return source(accessTokenIssuer(), engine.name().orElse(DEFAULT_PREFIX + "-access-token"));
   }
 
-  /** A source of ID tokens for {@code audience}; see {@link #idTokenIssuer(String)}. */
+  /**
+   * A source of ID tokens for {@code audience}, named {@code gcp-id-token:AUDIENCE} (or {@code
+   * NAME-id-token:AUDIENCE}); see {@link #idTokenIssuer(String)}.
+   */
   public CredentialSource<BearerToken> idTokens(String audience) {
-    return source(idTokenIssuer(audience), "gcp-id-token:" + audience);
+    return source(idTokenIssuer(audience), prefix() + "-id-token:" + audience);
   }
 
   /**
@@ -236,22 +241,25 @@ public final class GoogleWorkloadIdentity {
     Objects.requireNonNull(source, "source");
     return ScopedCredentials.<AccessBoundary, BearerToken>builder(
             boundary ->
-                source(downscopedIssuer(source, boundary), "gcp-downscoped:" + boundary.digest()))
-        .timebase(timebase)
+                source(
+                    downscopedIssuer(source, boundary),
+                    prefix() + "-downscoped:" + boundary.digest()))
+        .timebase(engine.timebase())
         .build();
   }
 
+  private String prefix() {
+    return engine.name().orElse(DEFAULT_PREFIX);
+  }
+
+  private Clock clock() {
+    return engine.timebase().clock();
+  }
+
+  /** A source named {@code name} whatever the settings say: the name is chosen above. */
   private RefreshingCredentialSource<BearerToken> source(
-      CredentialIssuer<BearerToken> issuer, @Nullable String name) {
-    RefreshingCredentialSource.Builder<BearerToken> b =
-        CredentialSources.refreshing(issuer)
-            .timebase(timebase)
-            .policy(policy)
-            .auditListeners(listeners);
-    if (name != null) {
-      b.name(name);
-    }
-    return b.build();
+      CredentialIssuer<BearerToken> issuer, String name) {
+    return engine.applyTo(CredentialSources.refreshing(issuer), name).name(name).build();
   }
 
   private FederationIssuer.Settings settings() {
@@ -301,9 +309,13 @@ public final class GoogleWorkloadIdentity {
 
   /**
    * Builds a {@link GoogleWorkloadIdentity}. Explicit settings win over the environment; with none
-   * the environment decides as {@link GoogleWorkloadIdentity#fromEnvironment()} describes.
+   * the environment decides as {@link GoogleWorkloadIdentity#fromEnvironment()} describes. The
+   * engine settings ({@code name}, {@code refreshPolicy}, {@code timebase}, {@code auditListener},
+   * {@code auditHost}, {@code prefetch}, {@code random}) are {@link EngineConfigurable}'s, the same
+   * in every backend, and apply to every source the identity builds (see the class documentation
+   * for how {@code name} names each).
    */
-  public static final class Builder {
+  public static final class Builder implements EngineConfigurable<Builder> {
     private Environment environment = Environment.system();
     private @Nullable String metadataHost;
     private @Nullable ExternalAccountConfig externalAccount;
@@ -311,14 +323,18 @@ public final class GoogleWorkloadIdentity {
     private List<String> scopes = List.of(CLOUD_PLATFORM);
     private @Nullable String stsTokenUrl;
     private @Nullable SSLContext sslContext;
-    private boolean allowInsecureHttp;
+    private boolean allowPlainHttp;
     private Duration connectTimeout = Duration.ofSeconds(5);
     private Duration readTimeout = Duration.ofSeconds(15);
-    private Timebase timebase = Timebase.system();
-    private RefreshPolicy policy = RefreshPolicy.defaults();
-    private final List<AuditListener> listeners = new ArrayList<>();
+    private final EngineSettings.Builder engine = EngineSettings.builder();
 
     private Builder() {}
+
+    @Override
+    public Builder engine(Consumer<? super EngineSettings.Builder> change) {
+      change.accept(engine);
+      return this;
+    }
 
     /** Where unset settings are read; default the process environment. */
     public Builder environment(Environment environment) {
@@ -381,9 +397,12 @@ public final class GoogleWorkloadIdentity {
       return this;
     }
 
-    /** Allow plain HTTP to hosts other than loopback and link-local ones; default false. */
-    public Builder allowInsecureHttp(boolean allow) {
-      this.allowInsecureHttp = allow;
+    /**
+     * Allow plain HTTP to any host; default false: plain HTTP only to loopback and the metadata
+     * server ({@code 169.254.169.254}, {@code metadata.google.internal}, {@code metadata}).
+     */
+    public Builder allowPlainHttp(boolean allow) {
+      this.allowPlainHttp = allow;
       return this;
     }
 
@@ -399,32 +418,14 @@ public final class GoogleWorkloadIdentity {
       return this;
     }
 
-    /** Clock, ticker and scheduler of the sources; default the system's. */
-    public Builder timebase(Timebase timebase) {
-      this.timebase = Objects.requireNonNull(timebase, "timebase");
-      return this;
-    }
-
-    /** The refresh policy of the sources; default {@link RefreshPolicy#defaults()}. */
-    public Builder policy(RefreshPolicy policy) {
-      this.policy = Objects.requireNonNull(policy, "policy");
-      return this;
-    }
-
-    /** Adds an audit listener to every source. */
-    public Builder auditListener(AuditListener listener) {
-      listeners.add(Objects.requireNonNull(listener, "listener"));
-      return this;
-    }
-
     /**
      * Builds the identity. Reads the configuration file if there is one; makes no network call.
      *
      * @throws CredentialConfigurationException naming a missing or malformed setting
      */
     public GoogleWorkloadIdentity build() {
-      GoogleHttp http =
-          new GoogleHttp(Map.of(), sslContext, allowInsecureHttp, connectTimeout, readTimeout);
+      EndpointPolicy policy = GoogleHttp.policy(allowPlainHttp);
+      GoogleHttp http = GoogleHttp.create(policy, sslContext, connectTimeout, readTimeout);
       ExternalAccountConfig config = externalAccount;
       if (config == null && credentialFile != null) {
         config =
@@ -439,11 +440,11 @@ public final class GoogleWorkloadIdentity {
         }
       }
       if (config != null) {
-        URI tokenUrl = checked(config.tokenUrl(), "token_url");
+        URI tokenUrl = policy.check(config.tokenUrl(), "token_url");
         Map<String, URI> routes = Map.of();
         Optional<URI> imp = config.impersonationUrl();
         if (imp.isPresent()) {
-          URI u = checked(imp.get(), "service_account_impersonation_url");
+          URI u = policy.check(imp.get(), "service_account_impersonation_url");
           // generateIdToken is addressed by the library from the universe domain: route it to the
           // configured IAM endpoint.
           routes =
@@ -468,32 +469,17 @@ public final class GoogleWorkloadIdentity {
           host = DEFAULT_METADATA_HOST;
         }
       }
-      URI origin = metadataOrigin(host);
+      URI origin = metadataOrigin(host, policy);
       String sts = stsTokenUrl != null ? stsTokenUrl : "https://sts.googleapis.com/v1/token";
-      URI stsUri;
-      try {
-        stsUri = new URI(sts);
-      } catch (URISyntaxException e) {
-        throw new CredentialConfigurationException("stsTokenUrl", "is not a URL: " + sts);
-      }
       return new GoogleWorkloadIdentity(
           this,
           Mode.METADATA_SERVER,
           new MetadataServer(origin, http),
           null,
-          new Sts(checked(stsUri, "stsTokenUrl"), http));
+          new Sts(policy.check(sts, "stsTokenUrl"), http));
     }
 
-    private URI checked(URI url, String setting) {
-      try {
-        GoogleHttp.checkPolicy(url, allowInsecureHttp);
-      } catch (GoogleHttp.InsecureEndpointException e) {
-        throw new CredentialConfigurationException(setting, e.getMessage() + " (" + url + ")");
-      }
-      return url;
-    }
-
-    private URI metadataOrigin(String hostAndPort) {
+    private URI metadataOrigin(String hostAndPort, EndpointPolicy policy) {
       String setting = metadataHost != null ? "metadataServer" : "GCE_METADATA_HOST";
       String value = hostAndPort.strip();
       if (value.isEmpty() || value.contains("/") || value.contains("@")) {
@@ -511,7 +497,7 @@ public final class GoogleWorkloadIdentity {
         throw new CredentialConfigurationException(
             setting, "must be host[:port], not '" + value + "'");
       }
-      return checked(origin, setting);
+      return policy.check(origin, setting);
     }
 
     private static Duration positive(Duration d, String name) {

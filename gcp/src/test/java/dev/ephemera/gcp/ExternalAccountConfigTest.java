@@ -7,6 +7,7 @@ import dev.ephemera.core.CredentialConfigurationException;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** Parsing and validating external_account configurations. */
 class ExternalAccountConfigTest {
@@ -107,6 +108,82 @@ class ExternalAccountConfigTest {
     assertThatThrownBy(() -> parse("[1,2]")).isInstanceOf(CredentialConfigurationException.class);
     assertThatThrownBy(() -> parse(json(PROVIDER, "{\"file\":\"/t\"}", "").replace("jwt", "saml2")))
         .hasMessageContaining("subject_token_type");
+  }
+
+  private static String withLifetime(String seconds) {
+    return json(
+        PROVIDER,
+        "{\"file\":\"/t\"}",
+        ",\"service_account_impersonation\":{\"token_lifetime_seconds\":" + seconds + "}");
+  }
+
+  @Test
+  void aLifetimeOutsideLong_isRefused_notTruncatedToItsLowBits() {
+    // 2^64 + 3600: longValue() would have kept 3600 and accepted it (issue 12)
+    String wrapsTo3600 =
+        java.math.BigInteger.TWO.pow(64).add(java.math.BigInteger.valueOf(3600)).toString();
+    for (String bad :
+        new String[] {
+          wrapsTo3600, "-" + wrapsTo3600, "9223372036854775807", "1e999999999", "-1e999999999"
+        }) {
+      assertThatThrownBy(() -> parse(withLifetime(bad)))
+          .as(bad)
+          .isInstanceOfSatisfying(
+              CredentialConfigurationException.class,
+              e -> {
+                assertThat(e.setting())
+                    .isEqualTo("test.json: service_account_impersonation.token_lifetime_seconds");
+                assertThat(e.getMessage()).contains("600 to 43200");
+              });
+    }
+  }
+
+  @Test
+  void aLifetimeOutsideTheDocumentedRange_orNotWhole_isRefused() {
+    for (String bad : new String[] {"599", "43201", "0", "-3600", "600.5", "\"3600\""}) {
+      assertThatThrownBy(() -> parse(withLifetime(bad)))
+          .as(bad)
+          .isInstanceOfSatisfying(
+              CredentialConfigurationException.class,
+              e ->
+                  assertThat(e.setting())
+                      .endsWith("service_account_impersonation.token_lifetime_seconds"));
+    }
+    assertThat(parse(withLifetime("600")).tokenLifetime()).isEqualTo(Duration.ofSeconds(600));
+    assertThat(parse(withLifetime("43200.0")).tokenLifetime()).isEqualTo(Duration.ofHours(12));
+    assertThat(parse(withLifetime("3.6e3")).tokenLifetime()).isEqualTo(Duration.ofHours(1));
+  }
+
+  @Test
+  void theBuildersLifetime_isCheckedExactly() {
+    ExternalAccountConfig.Builder b =
+        ExternalAccountConfig.builder().audience(PROVIDER).subjectTokenFile(Path.of("/t"));
+    assertThatThrownBy(() -> b.tokenLifetime(Duration.ofHours(12).plusNanos(1)).build())
+        .isInstanceOf(CredentialConfigurationException.class)
+        .hasMessageContaining("600 to 43200");
+    assertThatThrownBy(() -> b.tokenLifetime(Duration.ofSeconds(Long.MAX_VALUE)).build())
+        .isInstanceOf(CredentialConfigurationException.class);
+    assertThat(b.tokenLifetime(Duration.ofMinutes(10)).build().tokenLifetime())
+        .isEqualTo(Duration.ofMinutes(10));
+  }
+
+  @Test
+  void aConfigurationFileThatNeverEnds_isRefused_afterABoundedRead(@TempDir Path dir)
+      throws java.io.IOException {
+    Path big = dir.resolve("big.json");
+    try (var out = java.nio.file.Files.newOutputStream(big)) {
+      byte[] spaces = new byte[64 * 1024];
+      java.util.Arrays.fill(spaces, (byte) ' ');
+      out.write('{');
+      for (int i = 0; i < 32; i++) { // 2 MiB of whitespace: valid JSON, but no config is that big
+        out.write(spaces);
+      }
+      out.write('}');
+    }
+    assertThatThrownBy(() -> ExternalAccountConfig.read(big))
+        .isInstanceOfSatisfying(
+            CredentialConfigurationException.class,
+            e -> assertThat(e.getMessage()).contains("longer than 65536 bytes"));
   }
 
   @Test

@@ -137,7 +137,7 @@ class GoogleWorkloadIdentityTest {
     assertThat(
             GoogleWorkloadIdentity.builder()
                 .environment(Environment.of(env))
-                .allowInsecureHttp(true)
+                .allowPlainHttp(true)
                 .build()
                 .mode())
         .isEqualTo(Mode.FEDERATION);
@@ -151,7 +151,7 @@ class GoogleWorkloadIdentityTest {
             e -> assertThat(e.setting()).isEqualTo("GCE_METADATA_HOST"));
     assertThatThrownBy(() -> from(Map.of("GCE_METADATA_HOST", "metadata.example.com")))
         .isInstanceOf(CredentialConfigurationException.class)
-        .hasMessageContaining("plain HTTP");
+        .hasMessageContaining("plain http");
   }
 
   @Test

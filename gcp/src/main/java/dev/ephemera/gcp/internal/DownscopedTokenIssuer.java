@@ -9,6 +9,7 @@ import dev.ephemera.core.CredentialUnavailableException.Reason;
 import dev.ephemera.core.spi.CredentialIssuer;
 import dev.ephemera.core.spi.IssueResult;
 import dev.ephemera.core.spi.IssuerInfo;
+import dev.ephemera.core.spi.http.WireRecorder;
 import dev.ephemera.gcp.internal.GoogleErrors.Upstream;
 import java.io.IOException;
 import java.time.Clock;
@@ -71,10 +72,10 @@ public final class DownscopedTokenIssuer implements CredentialIssuer<BearerToken
   public IssueResult<BearerToken> issueResult() {
     BearerToken base = source.get();
     String what = "a token downscoped to boundary " + digest;
-    GoogleHttp.Exchange exchange = sts.http().open();
+    WireRecorder.Exchange exchange = sts.http().open();
     try (exchange) {
       StsTokenExchangeResponse response = sts.downscope(base.token().reveal(), optionsJson);
-      Instant upstreamTime = sourceOnUpstreamClock ? exchange.upstreamTime() : null;
+      Instant upstreamTime = sourceOnUpstreamClock ? exchange.upstreamTime().orElse(null) : null;
       Instant now = upstreamTime != null ? upstreamTime : clock.instant();
       AccessToken at = response.getAccessToken();
       if (at == null) {

@@ -13,6 +13,7 @@ import dev.ephemera.core.spi.CredentialIssuer;
 import dev.ephemera.core.spi.IssueResult;
 import dev.ephemera.core.spi.IssuerInfo;
 import dev.ephemera.core.spi.ProjectedToken;
+import dev.ephemera.core.spi.http.WireRecorder;
 import dev.ephemera.gcp.internal.GoogleErrors.Upstream;
 import java.io.IOException;
 import java.net.URI;
@@ -119,11 +120,11 @@ public final class FederationIssuer implements CredentialIssuer<BearerToken> {
         audience == null
             ? "an access token for " + sa
             : "an ID token for " + audience + " as " + sa;
-    GoogleHttp.Exchange exchange = s.sts().http().open();
+    WireRecorder.Exchange exchange = s.sts().http().open();
     try (exchange) {
       if (audience == null) {
         AccessToken at = impersonated.refreshAccessToken();
-        Instant upstreamTime = exchange.upstreamTime();
+        Instant upstreamTime = exchange.upstreamTime().orElse(null);
         Instant now = upstreamTime != null ? upstreamTime : clock.instant();
         Date exp = at.getExpirationTime();
         if (exp == null) {
@@ -137,7 +138,7 @@ public final class FederationIssuer implements CredentialIssuer<BearerToken> {
       }
       IdToken id =
           impersonated.idTokenWithAudience(audience, List.of(IdTokenProvider.Option.INCLUDE_EMAIL));
-      Instant upstreamTime = exchange.upstreamTime();
+      Instant upstreamTime = exchange.upstreamTime().orElse(null);
       Instant now = upstreamTime != null ? upstreamTime : clock.instant();
       return IssueResult.of(Tokens.idToken(id, now, audience, "IAM's ID token"))
           .withUpstreamTime(upstreamTime);
@@ -151,7 +152,7 @@ public final class FederationIssuer implements CredentialIssuer<BearerToken> {
   /** The STS exchange of the projected token. */
   private Exchanged exchange(ProjectedToken subject) {
     String what = "a federated token for " + subject.subject() + " (provider " + s.provider() + ")";
-    GoogleHttp.Exchange exchange = s.sts().http().open();
+    WireRecorder.Exchange exchange = s.sts().http().open();
     try (exchange) {
       StsTokenExchangeResponse response =
           s.sts()

@@ -7,47 +7,62 @@ import dev.ephemera.core.CredentialUnavailableException;
 import dev.ephemera.core.CredentialUnavailableException.Reason;
 import dev.ephemera.core.Secret;
 import dev.ephemera.core.spi.ErrorText;
-import dev.ephemera.core.spi.http.RetryAfter;
+import dev.ephemera.core.spi.http.BoundedBody;
+import dev.ephemera.core.spi.http.StatusReasons;
+import dev.ephemera.core.spi.http.WireRecorder;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.net.URI;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
+import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Turns what happened on the wire (an {@link GoogleHttp.Exchange}) and what the library threw into
+ * Turns what happened on the wire (a {@link WireRecorder.Exchange}) and what the library threw into
  * a typed, sanitized, classified {@link CredentialUnavailableException}.
  *
+ * <p>An error status is classified by core's {@link StatusReasons} (400/401/403 and other 4xx
+ * REJECTED, 404/405 CONFIGURATION, 408 TIMEOUT, 429 THROTTLED, 5xx UNAVAILABLE), with what Google
+ * documents otherwise:
+ *
  * <table>
- *   <caption>Classification</caption>
+ *   <caption>Google's own rules</caption>
  *   <tr><th>upstream</th><th>answer</th><th>reason</th></tr>
- *   <tr><td>any</td><td>no connection, 5xx, 408</td><td>UNAVAILABLE</td></tr>
- *   <tr><td>any</td><td>read or connect timeout</td><td>TIMEOUT</td></tr>
- *   <tr><td>any</td><td>429</td><td>THROTTLED (Retry-After read by core's {@link RetryAfter})</td></tr>
- *   <tr><td>any</td><td>2xx the library cannot parse, bad RFC 3339 time</td><td>MALFORMED_RESPONSE</td></tr>
- *   <tr><td>metadata server</td><td>404 (no such service account)</td><td>CONFIGURATION</td></tr>
- *   <tr><td>metadata server</td><td>403, 400, 401</td><td>REJECTED</td></tr>
- *   <tr><td>STS</td><td>invalid_request, invalid_target, invalid_scope, unsupported_*</td><td>CONFIGURATION</td></tr>
- *   <tr><td>STS</td><td>invalid_grant, unauthorized_client, access_denied, other 4xx</td><td>REJECTED</td></tr>
- *   <tr><td>IAM Credentials</td><td>404 NOT_FOUND, 400 INVALID_ARGUMENT</td><td>CONFIGURATION</td></tr>
- *   <tr><td>IAM Credentials</td><td>401, 403 PERMISSION_DENIED, other 4xx</td><td>REJECTED</td></tr>
+ *   <tr><td>STS</td><td>4xx with OAuth {@code error} invalid_request, invalid_target,
+ *       invalid_scope, unsupported_grant_type, unsupported_token_type</td><td>CONFIGURATION</td></tr>
+ *   <tr><td>STS</td><td>4xx with invalid_grant, invalid_client, unauthorized_client,
+ *       access_denied</td><td>REJECTED</td></tr>
+ *   <tr><td>IAM Credentials</td><td>400 INVALID_ARGUMENT (e.g. a lifetime above the org
+ *       policy)</td><td>CONFIGURATION</td></tr>
+ *   <tr><td>any</td><td>no connection</td><td>UNAVAILABLE</td></tr>
+ *   <tr><td>any</td><td>read or connect timeout, a body still arriving at the read
+ *       timeout</td><td>TIMEOUT</td></tr>
+ *   <tr><td>any</td><td>a 2xx the library cannot parse, a body above its bound, a body that is
+ *       not the gzip it says</td><td>MALFORMED_RESPONSE</td></tr>
+ *   <tr><td>any</td><td>a request the endpoint policy refuses</td><td>CONFIGURATION</td></tr>
  * </table>
+ *
+ * <p>A {@code Retry-After} on any error answer is read by the exchange (core's one parser, against
+ * the upstream's {@code Date}) and passed on as the hint.
  */
-public final class GoogleErrors {
+final class GoogleErrors {
   /** The upstream an error came from. */
-  public enum Upstream {
-    /** The GCE/GKE metadata server. */
-    METADATA("the metadata server"),
-    /** Google STS. */
-    STS("Google STS"),
-    /** IAM Credentials. */
-    IAM("IAM Credentials");
+  enum Upstream {
+    /** The GCE/GKE metadata server: the standard table (its 404 is an unbound service account). */
+    METADATA("the metadata server", StatusReasons.standard()),
+    /** Google STS: OAuth error codes first, then the standard table. */
+    STS("Google STS", StatusReasons.standard()),
+    /** IAM Credentials: 400 INVALID_ARGUMENT names a bad setting. */
+    IAM("IAM Credentials", StatusReasons.standard().with(400, Reason.CONFIGURATION));
 
     private final String label;
+    private final StatusReasons statuses;
 
-    Upstream(String label) {
+    Upstream(String label, StatusReasons statuses) {
       this.label = label;
+      this.statuses = statuses;
     }
   }
 
@@ -64,24 +79,48 @@ public final class GoogleErrors {
    *     Date}
    * @param known secret values that must not appear in the message
    */
-  public static CredentialUnavailableException classify(
+  static CredentialUnavailableException classify(
       Upstream upstream,
       String action,
-      GoogleHttp.Exchange exchange,
+      WireRecorder.Exchange exchange,
       Throwable thrown,
       Instant now,
       Secret... known) {
     if (thrown instanceof CredentialUnavailableException own) {
       return own;
     }
-    URI uri = exchange.uri();
-    String where = upstream.label + (uri == null ? "" : " at " + endpoint(uri));
+    String where = upstream.label + exchange.uri().map(u -> " at " + endpoint(u)).orElse("");
     int status = exchange.status();
     CredentialException cause = ErrorText.scrub(thrown);
-    if (exchange.failure() != null || status < 0) {
-      Throwable io = exchange.failure() != null ? exchange.failure() : thrown;
+    Optional<IOException> failure = exchange.failure();
+    if (failure.isPresent() && failure.get() instanceof BoundedBody.TooLargeException big) {
+      return new CredentialUnavailableException(
+          Reason.MALFORMED_RESPONSE,
+          where
+              + " answered HTTP "
+              + status
+              + " to a request for "
+              + action
+              + " with a body longer than "
+              + big.limit()
+              + " bytes; it was not read further",
+          cause);
+    }
+    if (failure.isPresent() && failure.get() instanceof ResponseBody.UndecodableException) {
+      return new CredentialUnavailableException(
+          Reason.MALFORMED_RESPONSE,
+          where
+              + " answered HTTP "
+              + status
+              + " to a request for "
+              + action
+              + " with a body that is not the gzip it says it is",
+          cause);
+    }
+    if (failure.isPresent() || status < 0) {
+      Throwable io = failure.isPresent() ? failure.get() : thrown;
       String detail = ErrorText.describe(io);
-      if (io instanceof GoogleHttp.InsecureEndpointException) {
+      if (io instanceof GuardedClient.RefusedException) {
         return new CredentialUnavailableException(
             Reason.CONFIGURATION, "cannot ask " + where + " for " + action + ": " + detail, cause);
       }
@@ -105,7 +144,7 @@ public final class GoogleErrors {
               + ErrorText.sanitize(thrown.getMessage(), known),
           cause);
     }
-    String body = exchange.errorBody();
+    String body = exchange.errorBody().orElse(null);
     ErrorBody error = ErrorBody.parse(body);
     String detail =
         error.code.isEmpty()
@@ -119,46 +158,49 @@ public final class GoogleErrors {
             + " (HTTP "
             + status
             + (detail.isEmpty() ? ")" : ", " + detail + ")");
-    if (status == 429) {
-      Instant upstreamNow = exchange.upstreamTime();
-      return new CredentialUnavailableException(
-          Reason.THROTTLED,
-          message,
-          RetryAfter.parse(exchange.header("Retry-After"), upstreamNow != null ? upstreamNow : now)
-              .orElse(null),
-          cause);
-    }
-    if (status >= 500 || status == 408) {
-      return new CredentialUnavailableException(Reason.UNAVAILABLE, message, cause);
-    }
     Reason reason =
-        switch (upstream) {
-          case METADATA -> status == 404 ? Reason.CONFIGURATION : Reason.REJECTED;
-          case STS ->
-              switch (error.code) {
-                case "invalid_request",
-                    "invalid_target",
-                    "invalid_scope",
-                    "unsupported_grant_type",
-                    "unsupported_token_type" ->
-                    Reason.CONFIGURATION;
-                default -> Reason.REJECTED;
-              };
-          case IAM -> status == 404 || status == 400 ? Reason.CONFIGURATION : Reason.REJECTED;
-        };
+        upstream == Upstream.STS
+            ? stsReason(error.code, status)
+            : upstream.statuses.reasonFor(status);
     if (upstream == Upstream.METADATA && status == 404) {
       message +=
           "; the pod's Kubernetes service account may not be bound to a Google service account";
     }
-    return new CredentialUnavailableException(reason, message, cause);
+    Duration retryAfter = exchange.retryAfter(now).orElse(null);
+    return new CredentialUnavailableException(reason, message, retryAfter, cause);
+  }
+
+  /**
+   * STS's OAuth {@code error} code, for the 4xx answers OAuth defines them for; otherwise, and for
+   * codes not listed, the standard table.
+   */
+  private static Reason stsReason(String code, int status) {
+    boolean oauthError = status >= 400 && status < 500 && status != 408 && status != 429;
+    if (oauthError) {
+      switch (code) {
+        case "invalid_request",
+            "invalid_target",
+            "invalid_scope",
+            "unsupported_grant_type",
+            "unsupported_token_type" -> {
+          return Reason.CONFIGURATION;
+        }
+        case "invalid_grant", "invalid_client", "unauthorized_client", "access_denied" -> {
+          return Reason.REJECTED;
+        }
+        default -> {
+          // not an OAuth code we know: by status
+        }
+      }
+    }
+    return Upstream.STS.statuses.reasonFor(status);
   }
 
   /** A response that arrived but lacked what a metadata server always sends. */
-  public static CredentialUnavailableException notMetadataServer(GoogleHttp.Exchange exchange) {
-    URI uri = exchange.uri();
+  static CredentialUnavailableException notMetadataServer(WireRecorder.Exchange exchange) {
     return new CredentialUnavailableException(
         Reason.MALFORMED_RESPONSE,
-        (uri == null ? "the endpoint" : endpoint(uri))
+        exchange.uri().map(GoogleErrors::endpoint).orElse("the endpoint")
             + " answered without the Metadata-Flavor: Google header: it is not a metadata server");
   }
 

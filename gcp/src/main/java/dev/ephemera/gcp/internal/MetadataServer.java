@@ -9,7 +9,7 @@ import java.util.Map;
  * The metadata server at one origin, reached through Google Auth Library's {@link
  * ComputeEngineCredentials} over a {@link GoogleHttp} that pins every request to that origin: the
  * library's own idea of the address (its process-wide {@code GCE_METADATA_HOST} or {@code
- * metadata.google.internal}) is never used.
+ * metadata.google.internal}) is never used, nor resolved.
  */
 public final class MetadataServer {
   private final URI origin;

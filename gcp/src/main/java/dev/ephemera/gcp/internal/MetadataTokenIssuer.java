@@ -8,6 +8,7 @@ import dev.ephemera.core.BearerToken;
 import dev.ephemera.core.spi.CredentialIssuer;
 import dev.ephemera.core.spi.IssueResult;
 import dev.ephemera.core.spi.IssuerInfo;
+import dev.ephemera.core.spi.http.WireRecorder;
 import dev.ephemera.gcp.internal.GoogleErrors.Upstream;
 import java.io.IOException;
 import java.time.Clock;
@@ -67,7 +68,7 @@ public final class MetadataTokenIssuer implements CredentialIssuer<BearerToken> 
   @Override
   public IssueResult<BearerToken> issueResult() {
     String what = audience == null ? "an access token" : "an ID token for " + audience;
-    GoogleHttp.Exchange exchange = server.http().open();
+    WireRecorder.Exchange exchange = server.http().open();
     try (exchange) {
       IssueResult<BearerToken> token;
       if (audience == null) {
@@ -83,7 +84,7 @@ public final class MetadataTokenIssuer implements CredentialIssuer<BearerToken> 
       } else {
         IdToken id = credentials.idTokenWithAudience(audience, List.<IdTokenProvider.Option>of());
         checkFlavor(exchange);
-        Instant upstreamTime = exchange.upstreamTime();
+        Instant upstreamTime = exchange.upstreamTime().orElse(null);
         Instant now = upstreamTime != null ? upstreamTime : clock.instant();
         token =
             IssueResult.of(Tokens.idToken(id, now, audience, "the metadata server's ID token"))
@@ -96,8 +97,8 @@ public final class MetadataTokenIssuer implements CredentialIssuer<BearerToken> 
     }
   }
 
-  private static void checkFlavor(GoogleHttp.Exchange exchange) {
-    if (!"Google".equals(exchange.header(FLAVOR))) {
+  private static void checkFlavor(WireRecorder.Exchange exchange) {
+    if (!exchange.header(FLAVOR).filter("Google"::equals).isPresent()) {
       throw GoogleErrors.notMetadataServer(exchange);
     }
   }
@@ -107,7 +108,7 @@ public final class MetadataTokenIssuer implements CredentialIssuer<BearerToken> 
     if (email != null) {
       return;
     }
-    GoogleHttp.Exchange exchange = server.http().open();
+    WireRecorder.Exchange exchange = server.http().open();
     try {
       String account = credentials.getAccount();
       if (account != null && !account.isBlank()) {

@@ -55,7 +55,8 @@ public final class Sts {
   private StsTokenExchangeResponse exchange(
       StsTokenExchangeRequest request, @Nullable String options) throws IOException {
     StsRequestHandler.Builder handler =
-        StsRequestHandler.newBuilder(tokenUrl.toString(), request, http.createRequestFactory());
+        StsRequestHandler.newBuilder(
+            tokenUrl.toString(), request, http.create().createRequestFactory());
     if (options != null) {
       handler.setInternalOptions(options);
     }
