@@ -1,25 +1,17 @@
 package dev.ephemera.core.refresh;
 
 import dev.ephemera.core.Credential;
-import dev.ephemera.core.CredentialConfigurationException;
-import dev.ephemera.core.CredentialException;
 import dev.ephemera.core.CredentialSource;
 import dev.ephemera.core.CredentialUnavailableException;
-import dev.ephemera.core.CredentialUnavailableException.Reason;
 import dev.ephemera.core.SourceState;
 import dev.ephemera.core.SourceStatus;
 import dev.ephemera.core.Subscription;
-import dev.ephemera.core.audit.AuditError;
-import dev.ephemera.core.audit.AuditEvent;
 import dev.ephemera.core.audit.AuditEventType;
 import dev.ephemera.core.audit.AuditHost;
 import dev.ephemera.core.audit.AuditListener;
 import dev.ephemera.core.audit.AuditOutcome;
-import dev.ephemera.core.audit.AuditPublisher;
 import dev.ephemera.core.spi.CredentialIssuer;
-import dev.ephemera.core.spi.ErrorText;
 import dev.ephemera.core.spi.IssueResult;
-import dev.ephemera.core.spi.IssuerInfo;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -29,10 +21,8 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 import java.util.random.RandomGenerator;
@@ -108,22 +98,16 @@ public final class RefreshingCredentialSource<C extends Credential> implements C
     }
   }
 
-  private record PendingRevocation<C>(C credential, Scheduler.Task task) {}
-
-  /** The longest {@link #close()} waits for its audit events to be delivered. */
-  static final Duration CLOSE_AUDIT_WAIT = Duration.ofSeconds(2);
-
   private final CredentialIssuer<C> issuer;
   private final String name;
   private final RefreshPolicy policy;
   private final Clock clock;
   private final Ticker ticker;
   private final Scheduler scheduler;
-  private final AuditPublisher audit;
-  private final AuditHost host;
+  private final SourceAudit audit;
+  private final Revocations<C> revocations;
   private final RandomGenerator random;
   private final List<Consumer<? super C>> subscribers = new CopyOnWriteArrayList<>();
-  private final AtomicLong unbuiltAuditEvents = new AtomicLong();
   // The policy's durations, saturated once.
   private final long marginNanos;
   private final long initialBackoffNanos;
@@ -153,7 +137,6 @@ public final class RefreshingCredentialSource<C extends Credential> implements C
   private long issuances;
   private long failures;
   private boolean closed;
-  private final List<PendingRevocation<C>> pendingRevocations = new ArrayList<>();
 
   private RefreshingCredentialSource(Builder<C> b, String name) {
     this.issuer = b.issuer;
@@ -162,7 +145,6 @@ public final class RefreshingCredentialSource<C extends Credential> implements C
     this.clock = b.timebase.clock();
     this.ticker = b.timebase.ticker();
     this.scheduler = b.timebase.scheduler();
-    this.host = b.host;
     this.random = b.random != null ? b.random : new SplittableRandom();
     this.marginNanos = Schedule.nanos(policy.expiryMargin());
     this.initialBackoffNanos = Schedule.nanos(policy.initialBackoff());
@@ -172,8 +154,9 @@ public final class RefreshingCredentialSource<C extends Credential> implements C
     this.maxRetryAfterNanos = Schedule.nanos(policy.maxRetryAfter());
     this.acquireTimeout = Duration.ofNanos(Schedule.nanos(policy.acquireTimeout()));
     this.audit =
-        new AuditPublisher(
-            b.listeners, scheduler.auditDelivery(), b.auditQueueCapacity, this::dropReport);
+        new SourceAudit(name, issuer, clock, b.host, scheduler, b.listeners, b.auditQueueCapacity);
+    this.revocations =
+        new Revocations<>(issuer, policy.revokeDelay(), scheduler, ticker, audit, lock);
   }
 
   /** A builder; prefer {@link dev.ephemera.core.CredentialSources#refreshing}. */
@@ -207,14 +190,7 @@ public final class RefreshingCredentialSource<C extends Credential> implements C
       return fresh;
     }
     throwIfUnsatisfiable(need, minRemaining);
-    throw new CredentialUnavailableException(
-        Reason.UNAVAILABLE,
-        "source '"
-            + name
-            + "' cannot provide a credential valid for "
-            + minRemaining
-            + ": the upstream issued one that is served until "
-            + after.staleAt);
+    throw Failures.tooShort(name, minRemaining, after.staleAt);
   }
 
   /**
@@ -230,16 +206,7 @@ public final class RefreshingCredentialSource<C extends Credential> implements C
       lock.unlock();
     }
     if (most > 0 && need > most) {
-      throw new CredentialUnavailableException(
-          Reason.CONFIGURATION,
-          "source '"
-              + name
-              + "' cannot provide a credential valid for "
-              + minRemaining
-              + ": its upstream issues credentials served for at most "
-              + Duration.ofNanos(most)
-              + " (lifetime less the expiry margin); ask for less, or configure a longer"
-              + " lifetime at the backend");
+      throw Failures.beyondUpstream(name, minRemaining, most);
     }
   }
 
@@ -291,7 +258,7 @@ public final class RefreshingCredentialSource<C extends Credential> implements C
           failureStreak,
           issuances,
           failures,
-          audit.dropped() + unbuiltAuditEvents.get());
+          audit.dropped());
     } finally {
       lock.unlock();
     }
@@ -320,7 +287,7 @@ public final class RefreshingCredentialSource<C extends Credential> implements C
   @Override
   public void close() {
     C held;
-    List<PendingRevocation<C>> pending;
+    List<Revocations.Pending<C>> pending;
     CompletableFuture<C> waiting;
     lock.lock();
     try {
@@ -338,8 +305,7 @@ public final class RefreshingCredentialSource<C extends Credential> implements C
       lastIssued = null;
       lastFailure = null;
       snapshot = new Snapshot<>(null, SourceState.CLOSED, Long.MIN_VALUE, null);
-      pending = new ArrayList<>(pendingRevocations);
-      pendingRevocations.clear();
+      pending = revocations.closeLocked();
       subscribers.clear();
       // Waiters are released now; the attempt's late answer is revoked when it arrives.
       waiting = inflight;
@@ -348,41 +314,14 @@ public final class RefreshingCredentialSource<C extends Credential> implements C
       lock.unlock();
     }
     if (waiting != null) {
-      waiting.completeExceptionally(closedException());
+      waiting.completeExceptionally(Failures.closed(name));
     }
-    for (PendingRevocation<C> p : pending) {
-      cancel(p.task());
-      revoke(p.credential());
-    }
+    revocations.revokeAtOnce(pending);
     if (held != null) {
-      revoke(held);
+      revocations.revoke(held);
     }
-    publish(AuditEventType.CLOSED, AuditOutcome.SUCCESS, e -> {});
-    awaitAuditDelivery();
-  }
-
-  /**
-   * Waits, at most {@link #CLOSE_AUDIT_WAIT} on the injected scheduler, for this source's audit
-   * events to reach the listeners, so an application that closes its sources and then its audit
-   * file loses nothing. A blocked listener delays {@code close()} by that bound, never more.
-   */
-  private void awaitAuditDelivery() {
-    try {
-      CompletableFuture<Void> delivered = audit.flush();
-      if (delivered.isDone()) {
-        return;
-      }
-      Scheduler.Task giveUp = scheduler.schedule(() -> delivered.complete(null), CLOSE_AUDIT_WAIT);
-      try {
-        delivered.get();
-      } finally {
-        giveUp.cancel();
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    } catch (ExecutionException | RuntimeException e) {
-      // close() never fails for want of audit delivery
-    }
+    audit.publish(AuditEventType.CLOSED, AuditOutcome.SUCCESS, e -> {});
+    audit.awaitDelivery();
   }
 
   @Override
@@ -409,7 +348,7 @@ public final class RefreshingCredentialSource<C extends Credential> implements C
     lock.lock();
     try {
       if (closed) {
-        return CompletableFuture.failedFuture(closedException());
+        return CompletableFuture.failedFuture(Failures.closed(name));
       }
       C installed = snapshot.serving;
       if (installed != null && trigger == Trigger.DEMAND) {
@@ -464,14 +403,7 @@ public final class RefreshingCredentialSource<C extends Credential> implements C
     try {
       scheduler.workers().execute(() -> runAttempt(f, trigger));
     } catch (Throwable e) {
-      fail(
-          f,
-          new CredentialUnavailableException(
-              Reason.UNAVAILABLE,
-              "the refresh executor rejected the attempt: " + ErrorText.describe(e),
-              ErrorText.scrub(e)),
-          0,
-          1);
+      fail(f, Failures.rejectedByExecutor(e), 0, 1);
     }
   }
 
@@ -480,15 +412,9 @@ public final class RefreshingCredentialSource<C extends Credential> implements C
       return withTimeout(f).get();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new CredentialUnavailableException(
-          Reason.TIMEOUT,
-          "interrupted while waiting for a credential from source '" + name + "'",
-          e);
+      throw Failures.interrupted(name, e);
     } catch (ExecutionException e) {
-      CredentialUnavailableException cause = unwrap(e.getCause());
-      // A fresh exception for this caller's stack, the shared one as its cause.
-      throw new CredentialUnavailableException(
-          cause.reason(), messageOf(cause), cause.retryAfter().orElse(null), cause);
+      throw Failures.forCaller(Failures.unwrap(e.getCause()));
     }
   }
 
@@ -501,11 +427,7 @@ public final class RefreshingCredentialSource<C extends Credential> implements C
     try {
       task =
           scheduler.schedule(
-              () ->
-                  waiter.completeExceptionally(
-                      new CredentialUnavailableException(
-                          Reason.TIMEOUT,
-                          "no credential from source '" + name + "' within " + acquireTimeout)),
+              () -> waiter.completeExceptionally(Failures.timedOut(name, acquireTimeout)),
               acquireTimeout);
     } catch (Throwable e) {
       return f; // no timer to be had: the attempt itself always completes
@@ -514,7 +436,7 @@ public final class RefreshingCredentialSource<C extends Credential> implements C
         (c, e) -> {
           task.cancel();
           if (e != null) {
-            waiter.completeExceptionally(unwrap(e));
+            waiter.completeExceptionally(Failures.unwrap(e));
           } else {
             waiter.complete(c);
           }
@@ -559,11 +481,12 @@ public final class RefreshingCredentialSource<C extends Credential> implements C
       IssueResult<C> fresh = Objects.requireNonNull(issuer.issueResult(), "issuer returned null");
       install(f, fresh, start, ticker.read(), attempt, true);
     } catch (Throwable e) {
-      fail(f, classify(e), elapsedSince(start), attempt);
+      fail(f, Failures.classify(e), elapsedSince(ticker, start), attempt);
     }
   }
 
-  private long elapsedSince(long start) {
+  /** The ticker's time since {@code start}, never negative; zero if the ticker fails. */
+  static long elapsedSince(Ticker ticker, long start) {
     try {
       return Math.max(0, Schedule.subtract(ticker.read(), start));
     } catch (Throwable e) {
@@ -580,14 +503,14 @@ public final class RefreshingCredentialSource<C extends Credential> implements C
         throw e;
       }
       // Refused for good (revoked elsewhere, past its max TTL): audit it, then issue anew.
-      publish(
+      audit.publish(
           AuditEventType.RENEWED,
           AuditOutcome.FAILURE,
           ev ->
               ev.credential(held)
-                  .latency(Duration.ofNanos(elapsedSince(start)))
+                  .latency(Duration.ofNanos(elapsedSince(ticker, start)))
                   .attempt(attempt)
-                  .error(auditError(e)));
+                  .error(SourceAudit.error(e)));
       return Optional.empty();
     }
   }
@@ -623,16 +546,7 @@ public final class RefreshingCredentialSource<C extends Credential> implements C
     long lifetime = Schedule.lifetimeNanos(fresh, now, upstreamTime);
     long serve = Schedule.serveNanos(lifetime, marginNanos, result.staleIn().orElse(null));
     if (lifetime <= 0 || serve <= 0) {
-      throw new CredentialUnavailableException(
-          Reason.MALFORMED_RESPONSE,
-          "the upstream returned credential "
-              + fresh.id()
-              + " that had already expired (expiresAt "
-              + fresh.expiresAt()
-              + (upstreamTime != null ? ", upstream time " + upstreamTime : "")
-              + ", now "
-              + now
-              + ")");
+      throw Failures.alreadyExpired(fresh, upstreamTime, now);
     }
     C previous;
     boolean rotated;
@@ -699,14 +613,14 @@ public final class RefreshingCredentialSource<C extends Credential> implements C
       lock.unlock();
     }
     if (closedMeanwhile) {
-      revoke(fresh);
+      revocations.revoke(fresh);
       if (f != null) {
-        f.completeExceptionally(closedException());
+        f.completeExceptionally(Failures.closed(name));
       }
       return;
     }
     long latency = Math.max(0, Schedule.subtract(receivedAt, start));
-    publish(
+    audit.publish(
         rotated ? AuditEventType.ISSUED : AuditEventType.RENEWED,
         AuditOutcome.SUCCESS,
         e -> {
@@ -714,10 +628,10 @@ public final class RefreshingCredentialSource<C extends Credential> implements C
           result.refreshIn().ifPresent(h -> e.attribute("refreshHintSeconds", seconds(h)));
           result.staleIn().ifPresent(h -> e.attribute("staleHintSeconds", seconds(h)));
         });
-    reportSkew(fresh, now, upstreamTime);
+    audit.reportSkew(fresh, now, upstreamTime, policy.expiryMargin());
     if (rotated && previous != null) {
       notifySubscribers(fresh);
-      retire(previous);
+      revocations.retire(previous);
     }
     if (f != null) {
       f.complete(fresh);
@@ -795,13 +709,13 @@ public final class RefreshingCredentialSource<C extends Credential> implements C
       }
     } finally {
       Duration planned = retryIn;
-      publish(
+      audit.publish(
           AuditEventType.REFRESH_FAILED,
           AuditOutcome.FAILURE,
           e -> {
             e.latency(Duration.ofNanos(Math.max(0, took)))
                 .attempt(attempt)
-                .error(auditError(error));
+                .error(SourceAudit.error(error));
             if (planned != null) {
               e.attribute("retryInMs", Long.toString(planned.toMillis()));
             }
@@ -846,7 +760,7 @@ public final class RefreshingCredentialSource<C extends Credential> implements C
     } finally {
       lock.unlock();
     }
-    publish(AuditEventType.EXPIRED, AuditOutcome.FAILURE, e -> e.credential(expired));
+    audit.publish(AuditEventType.EXPIRED, AuditOutcome.FAILURE, e -> e.credential(expired));
   }
 
   // ---------------------------------------------------------------- after a swap
@@ -856,221 +770,13 @@ public final class RefreshingCredentialSource<C extends Credential> implements C
       try {
         s.accept(fresh);
       } catch (Throwable e) {
-        publish(
-            AuditEventType.ANOMALY,
-            AuditOutcome.FAILURE,
-            ev ->
-                ev.credential(fresh)
-                    .attribute("anomaly", "subscriber-failed")
-                    .error(
-                        new AuditError(
-                            e.getClass().getSimpleName(), "", false, ErrorText.describe(e))));
+        audit.subscriberFailed(fresh, e);
       }
     }
   }
 
-  private void retire(C old) {
-    Duration delay = policy.revokeDelay();
-    if (delay.isZero()) {
-      revoke(old);
-      return;
-    }
-    boolean now = false;
-    lock.lock();
-    try {
-      if (closed) {
-        return; // close() revoked what it found
-      }
-      PendingRevocation<C>[] self = newPendingHolder();
-      Scheduler.Task task =
-          scheduler.schedule(
-              () -> {
-                boolean due;
-                lock.lock();
-                try {
-                  due = self[0] != null && pendingRevocations.remove(self[0]);
-                } finally {
-                  lock.unlock();
-                }
-                if (due) {
-                  runOnWorkers(() -> revoke(old));
-                }
-              },
-              Duration.ofNanos(Schedule.nanos(delay)));
-      self[0] = new PendingRevocation<>(old, task);
-      pendingRevocations.add(self[0]);
-    } catch (Throwable e) {
-      now = true; // no timer to be had: revoke at once rather than never
-    } finally {
-      lock.unlock();
-    }
-    if (now) {
-      revoke(old);
-    }
-  }
-
-  @SuppressWarnings("unchecked")
-  private static <C> PendingRevocation<C>[] newPendingHolder() {
-    return (PendingRevocation<C>[]) new PendingRevocation<?>[1];
-  }
-
-  private void runOnWorkers(Runnable r) {
-    try {
-      scheduler.workers().execute(r);
-    } catch (Throwable e) {
-      r.run();
-    }
-  }
-
-  /** Revokes at the upstream, audited; never throws. */
-  private void revoke(C credential) {
-    long start = 0;
-    try {
-      start = ticker.read();
-      if (issuer.revoke(credential)) {
-        long took = elapsedSince(start);
-        publish(
-            AuditEventType.REVOKED,
-            AuditOutcome.SUCCESS,
-            e -> e.credential(credential).latency(Duration.ofNanos(took)));
-      }
-    } catch (Throwable t) {
-      long took = elapsedSince(start);
-      publish(
-          AuditEventType.REVOKED,
-          AuditOutcome.FAILURE,
-          e ->
-              e.credential(credential)
-                  .latency(Duration.ofNanos(took))
-                  .error(auditError(classify(t))));
-    }
-  }
-
-  private void reportSkew(C fresh, Instant now, @Nullable Instant upstreamTime) {
-    if (upstreamTime != null) {
-      // Positive: the local clock is ahead of the upstream's.
-      Duration skew = Duration.between(upstreamTime, now);
-      if (skew.abs().compareTo(policy.expiryMargin()) > 0) {
-        publish(
-            AuditEventType.ANOMALY,
-            AuditOutcome.SUCCESS,
-            e ->
-                e.credential(fresh)
-                    .attribute("anomaly", "clock-skew")
-                    .attribute("skewSeconds", Long.toString(skew.getSeconds()))
-                    .attribute("upstreamTime", upstreamTime.toString()));
-      }
-      return;
-    }
-    Duration stated = Duration.between(fresh.issuedAt(), fresh.expiresAt());
-    Duration local = Duration.between(now, fresh.expiresAt());
-    Duration skew = stated.minus(local).abs();
-    if (skew.compareTo(policy.expiryMargin()) > 0 && local.compareTo(stated) < 0) {
-      // Only when the credential is worth less locally than it says: a cached token handed back
-      // with its remaining life (a metadata server) is normal and shows as local < stated only
-      // when issuedAt is the original issue time, which is what this reports.
-      publish(
-          AuditEventType.ANOMALY,
-          AuditOutcome.SUCCESS,
-          e ->
-              e.credential(fresh)
-                  .attribute("anomaly", "lifetime-shorter-than-stated")
-                  .attribute("skewSeconds", Long.toString(skew.toSeconds())));
-    }
-  }
-
-  // ---------------------------------------------------------------- audit helpers
-
-  private AuditEvent.Builder event(AuditEventType type, AuditOutcome outcome) {
-    return AuditEvent.builder(type, outcome)
-        .time(clock.instant())
-        .source(name)
-        .issuer(describe())
-        .host(host);
-  }
-
-  /**
-   * Builds and queues one event. Never throws: an event that cannot be built (a failing clock) is
-   * counted in {@link SourceStatus#auditEventsDropped()}.
-   */
-  private void publish(
-      AuditEventType type, AuditOutcome outcome, Consumer<AuditEvent.Builder> details) {
-    if (!audit.active()) {
-      return;
-    }
-    try {
-      AuditEvent.Builder e = event(type, outcome);
-      details.accept(e);
-      audit.publish(e.build());
-    } catch (Throwable t) {
-      unbuiltAuditEvents.incrementAndGet();
-    }
-  }
-
-  private AuditEvent dropReport(long dropped) {
-    AuditEvent.Builder e;
-    try {
-      e = event(AuditEventType.ANOMALY, AuditOutcome.FAILURE);
-    } catch (Throwable t) {
-      e =
-          AuditEvent.builder(AuditEventType.ANOMALY, AuditOutcome.FAILURE)
-              .time(Instant.EPOCH)
-              .source(name)
-              .host(host);
-    }
-    return e.attribute("anomaly", "audit-events-dropped")
-        .attribute("dropped", Long.toString(dropped))
-        .build();
-  }
-
-  private IssuerInfo describe() {
-    try {
-      return issuer.describe();
-    } catch (Throwable e) {
-      return IssuerInfo.of("unknown", "", "");
-    }
-  }
-
-  private static AuditError auditError(CredentialUnavailableException e) {
-    Throwable origin = e.getCause() instanceof CredentialException c ? c : e;
-    return new AuditError(
-        origin.getClass().getSimpleName(),
-        e.reason().name(),
-        e.isTerminal(),
-        ErrorText.sanitize(messageOf(e)));
-  }
-
-  private static CredentialUnavailableException classify(Throwable t) {
-    if (t instanceof CredentialUnavailableException c) {
-      return c;
-    }
-    if (t instanceof CredentialConfigurationException c) {
-      return new CredentialUnavailableException(Reason.CONFIGURATION, messageOf(c), c);
-    }
-    if (t instanceof CredentialException c) {
-      return new CredentialUnavailableException(Reason.UNAVAILABLE, messageOf(c), c);
-    }
-    return new CredentialUnavailableException(
-        Reason.UNAVAILABLE, "the issuer failed: " + ErrorText.describe(t), ErrorText.scrub(t));
-  }
-
-  private static String messageOf(Throwable t) {
-    String m = t.getMessage();
-    return m == null ? t.getClass().getSimpleName() : m;
-  }
-
-  private static CredentialUnavailableException unwrap(@Nullable Throwable t) {
-    Throwable cause = t instanceof CompletionException && t.getCause() != null ? t.getCause() : t;
-    return cause == null
-        ? new CredentialUnavailableException(Reason.UNAVAILABLE, "unknown failure")
-        : classify(cause);
-  }
-
-  private CredentialUnavailableException closedException() {
-    return new CredentialUnavailableException(Reason.CLOSED, "source '" + name + "' is closed");
-  }
-
-  private static void cancel(Scheduler.@Nullable Task task) {
+  /** The engine's one guarded cancel: a task that cannot be cancelled is left to run. */
+  static void cancel(Scheduler.@Nullable Task task) {
     if (task != null) {
       try {
         task.cancel();
