@@ -6,10 +6,8 @@ import dev.ephemera.core.CredentialUnavailableException;
 import dev.ephemera.core.SourceState;
 import dev.ephemera.core.SourceStatus;
 import dev.ephemera.core.Subscription;
-import dev.ephemera.core.audit.AuditEventType;
 import dev.ephemera.core.audit.AuditHost;
 import dev.ephemera.core.audit.AuditListener;
-import dev.ephemera.core.audit.AuditOutcome;
 import dev.ephemera.core.spi.CredentialIssuer;
 import dev.ephemera.core.spi.IssueResult;
 import java.time.Clock;
@@ -21,8 +19,6 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 import java.util.random.RandomGenerator;
@@ -74,30 +70,6 @@ public final class RefreshingCredentialSource<C extends Credential> implements C
     INVALIDATED
   }
 
-  /** Immutable; {@code serving} is non-null exactly when it may be returned. */
-  private static final class Snapshot<C> {
-    final @Nullable C serving;
-
-    /** {@code serving} as {@link #current()} returns it, built once per snapshot, not per call. */
-    final Optional<C> current;
-
-    final SourceState state;
-    final long staleAtNanos;
-    final @Nullable Instant staleAt;
-
-    Snapshot(@Nullable C serving, SourceState state, long staleAtNanos, @Nullable Instant staleAt) {
-      this.serving = serving;
-      this.current = Optional.ofNullable(serving);
-      this.state = state;
-      this.staleAtNanos = staleAtNanos;
-      this.staleAt = staleAt;
-    }
-
-    Snapshot<C> withState(SourceState newState) {
-      return new Snapshot<>(newState.isServing() ? serving : null, newState, staleAtNanos, staleAt);
-    }
-  }
-
   private final CredentialIssuer<C> issuer;
   private final String name;
   private final RefreshPolicy policy;
@@ -106,19 +78,11 @@ public final class RefreshingCredentialSource<C extends Credential> implements C
   private final Scheduler scheduler;
   private final SourceAudit audit;
   private final Revocations<C> revocations;
-  private final RandomGenerator random;
-  private final List<Consumer<? super C>> subscribers = new CopyOnWriteArrayList<>();
-  // The policy's durations, saturated once.
-  private final long marginNanos;
-  private final long initialBackoffNanos;
-  private final long maxBackoffNanos;
-  private final long terminalInitialBackoffNanos;
-  private final long terminalMaxBackoffNanos;
-  private final long maxRetryAfterNanos;
-  private final Duration acquireTimeout;
+  private final Timing timing;
+  private final BoundedWait waits;
+  private final Subscribers<C> subscribers;
 
-  private volatile Snapshot<C> snapshot =
-      new Snapshot<>(null, SourceState.STARTING, Long.MIN_VALUE, null);
+  private volatile Snapshot<C> snapshot = Snapshot.empty(SourceState.STARTING);
 
   private final ReentrantLock lock = new ReentrantLock();
   // Everything below is guarded by lock.
@@ -145,16 +109,11 @@ public final class RefreshingCredentialSource<C extends Credential> implements C
     this.clock = b.timebase.clock();
     this.ticker = b.timebase.ticker();
     this.scheduler = b.timebase.scheduler();
-    this.random = b.random != null ? b.random : new SplittableRandom();
-    this.marginNanos = Schedule.nanos(policy.expiryMargin());
-    this.initialBackoffNanos = Schedule.nanos(policy.initialBackoff());
-    this.maxBackoffNanos = Schedule.nanos(policy.maxBackoff());
-    this.terminalInitialBackoffNanos = Schedule.nanos(policy.terminalInitialBackoff());
-    this.terminalMaxBackoffNanos = Schedule.nanos(policy.terminalMaxBackoff());
-    this.maxRetryAfterNanos = Schedule.nanos(policy.maxRetryAfter());
-    this.acquireTimeout = Duration.ofNanos(Schedule.nanos(policy.acquireTimeout()));
+    this.timing = new Timing(policy, b.random != null ? b.random : new SplittableRandom());
+    this.waits = new BoundedWait(name, scheduler, policy.acquireTimeout());
     this.audit =
         new SourceAudit(name, issuer, clock, b.host, scheduler, b.listeners, b.auditQueueCapacity);
+    this.subscribers = new Subscribers<>(audit);
     this.revocations =
         new Revocations<>(issuer, policy.revokeDelay(), scheduler, ticker, audit, lock);
   }
@@ -213,7 +172,9 @@ public final class RefreshingCredentialSource<C extends Credential> implements C
   @Override
   public CompletableFuture<C> getAsync() {
     C c = snapshot.serving;
-    return c != null ? CompletableFuture.completedFuture(c) : withTimeout(acquire(Trigger.DEMAND));
+    return c != null
+        ? CompletableFuture.completedFuture(c)
+        : waits.bounded(acquire(Trigger.DEMAND));
   }
 
   @Override
@@ -269,14 +230,10 @@ public final class RefreshingCredentialSource<C extends Credential> implements C
     Objects.requireNonNull(onRotation, "onRotation");
     lock.lock();
     try {
-      if (closed) {
-        return () -> {};
-      }
-      subscribers.add(onRotation);
+      return closed ? () -> {} : subscribers.add(onRotation);
     } finally {
       lock.unlock();
     }
-    return () -> subscribers.remove(onRotation);
   }
 
   @Override
@@ -304,7 +261,7 @@ public final class RefreshingCredentialSource<C extends Credential> implements C
       held = lastIssued;
       lastIssued = null;
       lastFailure = null;
-      snapshot = new Snapshot<>(null, SourceState.CLOSED, Long.MIN_VALUE, null);
+      snapshot = Snapshot.empty(SourceState.CLOSED);
       pending = revocations.closeLocked();
       subscribers.clear();
       // Waiters are released now; the attempt's late answer is revoked when it arrives.
@@ -320,7 +277,7 @@ public final class RefreshingCredentialSource<C extends Credential> implements C
     if (held != null) {
       revocations.revoke(held);
     }
-    audit.publish(AuditEventType.CLOSED, AuditOutcome.SUCCESS, e -> {});
+    audit.closed();
     audit.awaitDelivery();
   }
 
@@ -407,41 +364,9 @@ public final class RefreshingCredentialSource<C extends Credential> implements C
     }
   }
 
+  /** The slow path of {@link #get()}, a call of its own so that {@code get()} stays tiny. */
   private C await(CompletableFuture<C> f) {
-    try {
-      return withTimeout(f).get();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw Failures.interrupted(name, e);
-    } catch (ExecutionException e) {
-      throw Failures.forCaller(Failures.unwrap(e.getCause()));
-    }
-  }
-
-  private CompletableFuture<C> withTimeout(CompletableFuture<C> f) {
-    if (f.isDone()) {
-      return f;
-    }
-    CompletableFuture<C> waiter = new CompletableFuture<>();
-    Scheduler.Task task;
-    try {
-      task =
-          scheduler.schedule(
-              () -> waiter.completeExceptionally(Failures.timedOut(name, acquireTimeout)),
-              acquireTimeout);
-    } catch (Throwable e) {
-      return f; // no timer to be had: the attempt itself always completes
-    }
-    f.whenComplete(
-        (c, e) -> {
-          task.cancel();
-          if (e != null) {
-            waiter.completeExceptionally(Failures.unwrap(e));
-          } else {
-            waiter.complete(c);
-          }
-        });
-    return waiter;
+    return waits.await(f);
   }
 
   // ---------------------------------------------------------------- one attempt
@@ -503,14 +428,7 @@ public final class RefreshingCredentialSource<C extends Credential> implements C
         throw e;
       }
       // Refused for good (revoked elsewhere, past its max TTL): audit it, then issue anew.
-      audit.publish(
-          AuditEventType.RENEWED,
-          AuditOutcome.FAILURE,
-          ev ->
-              ev.credential(held)
-                  .latency(Duration.ofNanos(elapsedSince(ticker, start)))
-                  .attempt(attempt)
-                  .error(SourceAudit.error(e)));
+      audit.renewalRefused(held, e, attempt, ticker, start);
       return Optional.empty();
     }
   }
@@ -544,7 +462,7 @@ public final class RefreshingCredentialSource<C extends Credential> implements C
     Instant now = clock.instant();
     Instant upstreamTime = result.upstreamTime().orElse(null);
     long lifetime = Schedule.lifetimeNanos(fresh, now, upstreamTime);
-    long serve = Schedule.serveNanos(lifetime, marginNanos, result.staleIn().orElse(null));
+    long serve = timing.serveNanos(lifetime, result.staleIn().orElse(null));
     if (lifetime <= 0 || serve <= 0) {
       throw Failures.alreadyExpired(fresh, upstreamTime, now);
     }
@@ -557,15 +475,8 @@ public final class RefreshingCredentialSource<C extends Credential> implements C
       previous = lastIssued;
       rotated = previous == null || !previous.id().equals(fresh.id());
       if (!closedMeanwhile) {
-        double draw = policy.jitterFraction() > 0 ? random.nextDouble(-1, 1) : 0;
         long refreshOffset =
-            Schedule.refreshOffsetNanos(
-                lifetime,
-                serve,
-                policy.refreshFraction(),
-                policy.jitterFraction(),
-                draw,
-                result.refreshIn().orElse(null));
+            timing.refreshOffsetNanos(lifetime, serve, result.refreshIn().orElse(null));
         long staleAt = Schedule.add(receivedAt, serve);
         long nowTick = ticker.read();
         long gen = generation + 1;
@@ -619,27 +530,15 @@ public final class RefreshingCredentialSource<C extends Credential> implements C
       }
       return;
     }
-    long latency = Math.max(0, Schedule.subtract(receivedAt, start));
-    audit.publish(
-        rotated ? AuditEventType.ISSUED : AuditEventType.RENEWED,
-        AuditOutcome.SUCCESS,
-        e -> {
-          e.credential(fresh).latency(Duration.ofNanos(latency)).attempt(attempt);
-          result.refreshIn().ifPresent(h -> e.attribute("refreshHintSeconds", seconds(h)));
-          result.staleIn().ifPresent(h -> e.attribute("staleHintSeconds", seconds(h)));
-        });
+    audit.received(rotated, result, Math.max(0, Schedule.subtract(receivedAt, start)), attempt);
     audit.reportSkew(fresh, now, upstreamTime, policy.expiryMargin());
     if (rotated && previous != null) {
-      notifySubscribers(fresh);
+      subscribers.tell(fresh);
       revocations.retire(previous);
     }
     if (f != null) {
       f.complete(fresh);
     }
-  }
-
-  private static String seconds(Duration d) {
-    return Long.toString(d.getSeconds());
   }
 
   /**
@@ -674,21 +573,14 @@ public final class RefreshingCredentialSource<C extends Credential> implements C
           long now = ticker.read();
           long hint = error.retryAfter().map(Schedule::nanos).orElse(-1L);
           long left = s.serving != null ? Math.max(0, Schedule.subtract(s.staleAtNanos, now)) : -1;
-          long delay =
-              Schedule.retryDelayNanos(
-                  backoffNanos(error, failureStreak),
-                  hint,
-                  maxRetryAfterNanos,
-                  left,
-                  initialBackoffNanos);
+          long delay = timing.retryDelayNanos(error, failureStreak, hint, left);
           Duration in = Duration.ofNanos(delay);
           cancel(refreshTask);
           refreshTask = null;
           nextRefreshAt = null;
           nextAttemptAtNanos = Schedule.add(now, delay);
           if (hint >= 0) {
-            throttledUntilNanos =
-                Schedule.add(now, Math.min(hint, Math.min(delay, maxRetryAfterNanos)));
+            throttledUntilNanos = Schedule.add(now, timing.throttleNanos(hint, delay));
           }
           long gen = generation;
           refreshTask = scheduler.schedule(() -> scheduledRefresh(gen), in);
@@ -708,28 +600,9 @@ public final class RefreshingCredentialSource<C extends Credential> implements C
         lock.unlock();
       }
     } finally {
-      Duration planned = retryIn;
-      audit.publish(
-          AuditEventType.REFRESH_FAILED,
-          AuditOutcome.FAILURE,
-          e -> {
-            e.latency(Duration.ofNanos(Math.max(0, took)))
-                .attempt(attempt)
-                .error(SourceAudit.error(error));
-            if (planned != null) {
-              e.attribute("retryInMs", Long.toString(planned.toMillis()));
-            }
-          });
+      audit.refreshFailed(error, took, attempt, retryIn);
       f.completeExceptionally(error);
     }
-  }
-
-  private long backoffNanos(CredentialUnavailableException error, int streak) {
-    long cap =
-        error.isTerminal()
-            ? Schedule.backoffCapNanos(terminalInitialBackoffNanos, terminalMaxBackoffNanos, streak)
-            : Schedule.backoffCapNanos(initialBackoffNanos, maxBackoffNanos, streak);
-    return Schedule.jittered(cap, random.nextDouble());
   }
 
   // ---------------------------------------------------------------- timers
@@ -760,19 +633,7 @@ public final class RefreshingCredentialSource<C extends Credential> implements C
     } finally {
       lock.unlock();
     }
-    audit.publish(AuditEventType.EXPIRED, AuditOutcome.FAILURE, e -> e.credential(expired));
-  }
-
-  // ---------------------------------------------------------------- after a swap
-
-  private void notifySubscribers(C fresh) {
-    for (Consumer<? super C> s : subscribers) {
-      try {
-        s.accept(fresh);
-      } catch (Throwable e) {
-        audit.subscriberFailed(fresh, e);
-      }
-    }
+    audit.expired(expired);
   }
 
   /** The engine's one guarded cancel: a task that cannot be cancelled is left to run. */

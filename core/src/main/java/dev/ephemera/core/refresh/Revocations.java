@@ -2,7 +2,6 @@ package dev.ephemera.core.refresh;
 
 import dev.ephemera.core.Credential;
 import dev.ephemera.core.audit.AuditEventType;
-import dev.ephemera.core.audit.AuditOutcome;
 import dev.ephemera.core.spi.CredentialIssuer;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -113,21 +112,10 @@ final class Revocations<C extends Credential> {
     try {
       start = ticker.read();
       if (issuer.revoke(credential)) {
-        long took = RefreshingCredentialSource.elapsedSince(ticker, start);
-        audit.publish(
-            AuditEventType.REVOKED,
-            AuditOutcome.SUCCESS,
-            e -> e.credential(credential).latency(Duration.ofNanos(took)));
+        audit.revoked(credential, RefreshingCredentialSource.elapsedSince(ticker, start));
       }
     } catch (Throwable t) {
-      long took = RefreshingCredentialSource.elapsedSince(ticker, start);
-      audit.publish(
-          AuditEventType.REVOKED,
-          AuditOutcome.FAILURE,
-          e ->
-              e.credential(credential)
-                  .latency(Duration.ofNanos(took))
-                  .error(SourceAudit.error(Failures.classify(t))));
+      audit.revokeFailed(credential, RefreshingCredentialSource.elapsedSince(ticker, start), t);
     }
   }
 

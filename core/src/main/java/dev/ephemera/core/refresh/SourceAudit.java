@@ -13,6 +13,7 @@ import dev.ephemera.core.audit.AuditOutcome;
 import dev.ephemera.core.audit.AuditPublisher;
 import dev.ephemera.core.spi.CredentialIssuer;
 import dev.ephemera.core.spi.ErrorText;
+import dev.ephemera.core.spi.IssueResult;
 import dev.ephemera.core.spi.IssuerInfo;
 import java.time.Clock;
 import java.time.Duration;
@@ -59,21 +60,77 @@ final class SourceAudit {
         new AuditPublisher(listeners, scheduler.auditDelivery(), capacity, this::dropReport);
   }
 
-  /**
-   * Builds and queues one event. Never throws: an event that cannot be built (a failing clock) is
-   * counted in {@link SourceStatus#auditEventsDropped()}.
-   */
-  void publish(AuditEventType type, AuditOutcome outcome, Consumer<AuditEvent.Builder> details) {
-    if (!publisher.active()) {
-      return;
-    }
-    try {
-      AuditEvent.Builder e = event(type, outcome);
-      details.accept(e);
-      publisher.publish(e.build());
-    } catch (Throwable t) {
-      unbuilt.incrementAndGet();
-    }
+  /** A credential received: {@code ISSUED} when it is a rotation, else {@code RENEWED}. */
+  void received(boolean rotated, IssueResult<?> result, long latencyNanos, int attempt) {
+    publish(
+        rotated ? AuditEventType.ISSUED : AuditEventType.RENEWED,
+        AuditOutcome.SUCCESS,
+        e -> {
+          e.credential(result.credential())
+              .latency(Duration.ofNanos(latencyNanos))
+              .attempt(attempt);
+          result.refreshIn().ifPresent(h -> e.attribute("refreshHintSeconds", seconds(h)));
+          result.staleIn().ifPresent(h -> e.attribute("staleHintSeconds", seconds(h)));
+        });
+  }
+
+  /** The upstream refused for good to renew {@code held}, after {@code start} on the ticker. */
+  void renewalRefused(
+      Credential held, CredentialUnavailableException e, int attempt, Ticker ticker, long start) {
+    publish(
+        AuditEventType.RENEWED,
+        AuditOutcome.FAILURE,
+        ev ->
+            ev.credential(held)
+                .latency(Duration.ofNanos(RefreshingCredentialSource.elapsedSince(ticker, start)))
+                .attempt(attempt)
+                .error(error(e)));
+  }
+
+  /** An attempt failed; {@code retryIn} is the planned retry, null when none could be planned. */
+  void refreshFailed(
+      CredentialUnavailableException error,
+      long tookNanos,
+      int attempt,
+      @Nullable Duration retryIn) {
+    publish(
+        AuditEventType.REFRESH_FAILED,
+        AuditOutcome.FAILURE,
+        e -> {
+          e.latency(Duration.ofNanos(Math.max(0, tookNanos))).attempt(attempt).error(error(error));
+          if (retryIn != null) {
+            e.attribute("retryInMs", Long.toString(retryIn.toMillis()));
+          }
+        });
+  }
+
+  /** The held credential reached its end of service. */
+  void expired(Credential c) {
+    publish(AuditEventType.EXPIRED, AuditOutcome.FAILURE, e -> e.credential(c));
+  }
+
+  /** The upstream revoked {@code c}. */
+  void revoked(Credential c, long tookNanos) {
+    publish(
+        AuditEventType.REVOKED,
+        AuditOutcome.SUCCESS,
+        e -> e.credential(c).latency(Duration.ofNanos(tookNanos)));
+  }
+
+  /** Revoking {@code c} failed with {@code failure}. */
+  void revokeFailed(Credential c, long tookNanos, Throwable failure) {
+    publish(
+        AuditEventType.REVOKED,
+        AuditOutcome.FAILURE,
+        e ->
+            e.credential(c)
+                .latency(Duration.ofNanos(tookNanos))
+                .error(error(Failures.classify(failure))));
+  }
+
+  /** The source closed. */
+  void closed() {
+    publish(AuditEventType.CLOSED, AuditOutcome.SUCCESS, e -> {});
   }
 
   /** Events lost: dropped for a full listener queue, or never built. */
@@ -157,13 +214,31 @@ final class SourceAudit {
   }
 
   /** The audit form of a failure: its origin's class, reason, terminality and sanitized message. */
-  static AuditError error(CredentialUnavailableException e) {
+  private static AuditError error(CredentialUnavailableException e) {
     Throwable origin = e.getCause() instanceof CredentialException c ? c : e;
     return new AuditError(
         origin.getClass().getSimpleName(),
         e.reason().name(),
         e.isTerminal(),
         ErrorText.sanitize(Failures.messageOf(e)));
+  }
+
+  /**
+   * Builds and queues one event. Never throws: an event that cannot be built (a failing clock) is
+   * counted in {@link SourceStatus#auditEventsDropped()}.
+   */
+  private void publish(
+      AuditEventType type, AuditOutcome outcome, Consumer<AuditEvent.Builder> details) {
+    if (!publisher.active()) {
+      return;
+    }
+    try {
+      AuditEvent.Builder e = event(type, outcome);
+      details.accept(e);
+      publisher.publish(e.build());
+    } catch (Throwable t) {
+      unbuilt.incrementAndGet();
+    }
   }
 
   private AuditEvent.Builder event(AuditEventType type, AuditOutcome outcome) {
@@ -188,6 +263,10 @@ final class SourceAudit {
     return e.attribute("anomaly", "audit-events-dropped")
         .attribute("dropped", Long.toString(dropped))
         .build();
+  }
+
+  private static String seconds(Duration d) {
+    return Long.toString(d.getSeconds());
   }
 
   private IssuerInfo describe() {
