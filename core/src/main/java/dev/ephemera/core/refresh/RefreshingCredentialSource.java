@@ -1,25 +1,15 @@
 package dev.ephemera.core.refresh;
 
 import dev.ephemera.core.Credential;
-import dev.ephemera.core.CredentialConfigurationException;
-import dev.ephemera.core.CredentialException;
 import dev.ephemera.core.CredentialSource;
 import dev.ephemera.core.CredentialUnavailableException;
-import dev.ephemera.core.CredentialUnavailableException.Reason;
 import dev.ephemera.core.SourceState;
 import dev.ephemera.core.SourceStatus;
 import dev.ephemera.core.Subscription;
-import dev.ephemera.core.audit.AuditError;
-import dev.ephemera.core.audit.AuditEvent;
-import dev.ephemera.core.audit.AuditEventType;
 import dev.ephemera.core.audit.AuditHost;
 import dev.ephemera.core.audit.AuditListener;
-import dev.ephemera.core.audit.AuditOutcome;
-import dev.ephemera.core.audit.AuditPublisher;
 import dev.ephemera.core.spi.CredentialIssuer;
-import dev.ephemera.core.spi.ErrorText;
 import dev.ephemera.core.spi.IssueResult;
-import dev.ephemera.core.spi.IssuerInfo;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -28,10 +18,6 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 import java.util.random.RandomGenerator;
@@ -83,57 +69,19 @@ public final class RefreshingCredentialSource<C extends Credential> implements C
     INVALIDATED
   }
 
-  /** Immutable; {@code serving} is non-null exactly when it may be returned. */
-  private static final class Snapshot<C> {
-    final @Nullable C serving;
-
-    /** {@code serving} as {@link #current()} returns it, built once per snapshot, not per call. */
-    final Optional<C> current;
-
-    final SourceState state;
-    final long staleAtNanos;
-    final @Nullable Instant staleAt;
-
-    Snapshot(@Nullable C serving, SourceState state, long staleAtNanos, @Nullable Instant staleAt) {
-      this.serving = serving;
-      this.current = Optional.ofNullable(serving);
-      this.state = state;
-      this.staleAtNanos = staleAtNanos;
-      this.staleAt = staleAt;
-    }
-
-    Snapshot<C> withState(SourceState newState) {
-      return new Snapshot<>(newState.isServing() ? serving : null, newState, staleAtNanos, staleAt);
-    }
-  }
-
-  private record PendingRevocation<C>(C credential, Scheduler.Task task) {}
-
-  /** The longest {@link #close()} waits for its audit events to be delivered. */
-  static final Duration CLOSE_AUDIT_WAIT = Duration.ofSeconds(2);
-
   private final CredentialIssuer<C> issuer;
   private final String name;
   private final RefreshPolicy policy;
   private final Clock clock;
   private final Ticker ticker;
   private final Scheduler scheduler;
-  private final AuditPublisher audit;
-  private final AuditHost host;
-  private final RandomGenerator random;
-  private final List<Consumer<? super C>> subscribers = new CopyOnWriteArrayList<>();
-  private final AtomicLong unbuiltAuditEvents = new AtomicLong();
-  // The policy's durations, saturated once.
-  private final long marginNanos;
-  private final long initialBackoffNanos;
-  private final long maxBackoffNanos;
-  private final long terminalInitialBackoffNanos;
-  private final long terminalMaxBackoffNanos;
-  private final long maxRetryAfterNanos;
-  private final Duration acquireTimeout;
+  private final SourceAudit audit;
+  private final Revocations<C> revocations;
+  private final Timing timing;
+  private final BoundedWait waits;
+  private final Subscribers<C> subscribers;
 
-  private volatile Snapshot<C> snapshot =
-      new Snapshot<>(null, SourceState.STARTING, Long.MIN_VALUE, null);
+  private volatile Snapshot<C> snapshot = Snapshot.empty(SourceState.STARTING);
 
   private final ReentrantLock lock = new ReentrantLock();
   // Everything below is guarded by lock.
@@ -152,7 +100,6 @@ public final class RefreshingCredentialSource<C extends Credential> implements C
   private long issuances;
   private long failures;
   private boolean closed;
-  private final List<PendingRevocation<C>> pendingRevocations = new ArrayList<>();
 
   private RefreshingCredentialSource(Builder<C> b, String name) {
     this.issuer = b.issuer;
@@ -161,18 +108,13 @@ public final class RefreshingCredentialSource<C extends Credential> implements C
     this.clock = b.timebase.clock();
     this.ticker = b.timebase.ticker();
     this.scheduler = b.timebase.scheduler();
-    this.host = b.host;
-    this.random = b.random != null ? b.random : b.timebase.random();
-    this.marginNanos = Schedule.nanos(policy.expiryMargin());
-    this.initialBackoffNanos = Schedule.nanos(policy.initialBackoff());
-    this.maxBackoffNanos = Schedule.nanos(policy.maxBackoff());
-    this.terminalInitialBackoffNanos = Schedule.nanos(policy.terminalInitialBackoff());
-    this.terminalMaxBackoffNanos = Schedule.nanos(policy.terminalMaxBackoff());
-    this.maxRetryAfterNanos = Schedule.nanos(policy.maxRetryAfter());
-    this.acquireTimeout = Duration.ofNanos(Schedule.nanos(policy.acquireTimeout()));
+    this.timing = new Timing(policy, b.random != null ? b.random : b.timebase.random());
+    this.waits = new BoundedWait(name, scheduler, policy.acquireTimeout());
     this.audit =
-        new AuditPublisher(
-            b.listeners, scheduler.auditDelivery(), b.auditQueueCapacity, this::dropReport);
+        new SourceAudit(name, issuer, clock, b.host, scheduler, b.listeners, b.auditQueueCapacity);
+    this.subscribers = new Subscribers<>(audit);
+    this.revocations =
+        new Revocations<>(issuer, policy.revokeDelay(), scheduler, ticker, audit, lock);
   }
 
   /** A builder; prefer {@link dev.ephemera.core.CredentialSources#refreshing}. */
@@ -206,14 +148,7 @@ public final class RefreshingCredentialSource<C extends Credential> implements C
       return fresh;
     }
     throwIfUnsatisfiable(need, minRemaining);
-    throw new CredentialUnavailableException(
-        Reason.UNAVAILABLE,
-        "source '"
-            + name
-            + "' cannot provide a credential valid for "
-            + minRemaining
-            + ": the upstream issued one that is served until "
-            + after.staleAt);
+    throw Failures.tooShort(name, minRemaining, after.staleAt);
   }
 
   /**
@@ -229,23 +164,16 @@ public final class RefreshingCredentialSource<C extends Credential> implements C
       lock.unlock();
     }
     if (most > 0 && need > most) {
-      throw new CredentialUnavailableException(
-          Reason.CONFIGURATION,
-          "source '"
-              + name
-              + "' cannot provide a credential valid for "
-              + minRemaining
-              + ": its upstream issues credentials served for at most "
-              + Duration.ofNanos(most)
-              + " (lifetime less the expiry margin); ask for less, or configure a longer"
-              + " lifetime at the backend");
+      throw Failures.beyondUpstream(name, minRemaining, most);
     }
   }
 
   @Override
   public CompletableFuture<C> getAsync() {
     C c = snapshot.serving;
-    return c != null ? CompletableFuture.completedFuture(c) : withTimeout(acquire(Trigger.DEMAND));
+    return c != null
+        ? CompletableFuture.completedFuture(c)
+        : waits.bounded(acquire(Trigger.DEMAND));
   }
 
   @Override
@@ -290,7 +218,7 @@ public final class RefreshingCredentialSource<C extends Credential> implements C
           failureStreak,
           issuances,
           failures,
-          audit.dropped() + unbuiltAuditEvents.get());
+          audit.dropped());
     } finally {
       lock.unlock();
     }
@@ -301,14 +229,10 @@ public final class RefreshingCredentialSource<C extends Credential> implements C
     Objects.requireNonNull(onRotation, "onRotation");
     lock.lock();
     try {
-      if (closed) {
-        return () -> {};
-      }
-      subscribers.add(onRotation);
+      return closed ? () -> {} : subscribers.add(onRotation);
     } finally {
       lock.unlock();
     }
-    return () -> subscribers.remove(onRotation);
   }
 
   @Override
@@ -319,7 +243,7 @@ public final class RefreshingCredentialSource<C extends Credential> implements C
   @Override
   public void close() {
     C held;
-    List<PendingRevocation<C>> pending;
+    List<Revocations.Pending<C>> pending;
     CompletableFuture<C> waiting;
     lock.lock();
     try {
@@ -336,9 +260,8 @@ public final class RefreshingCredentialSource<C extends Credential> implements C
       held = lastIssued;
       lastIssued = null;
       lastFailure = null;
-      snapshot = new Snapshot<>(null, SourceState.CLOSED, Long.MIN_VALUE, null);
-      pending = new ArrayList<>(pendingRevocations);
-      pendingRevocations.clear();
+      snapshot = Snapshot.empty(SourceState.CLOSED);
+      pending = revocations.closeLocked();
       subscribers.clear();
       // Waiters are released now; the attempt's late answer is revoked when it arrives.
       waiting = inflight;
@@ -347,41 +270,14 @@ public final class RefreshingCredentialSource<C extends Credential> implements C
       lock.unlock();
     }
     if (waiting != null) {
-      waiting.completeExceptionally(closedException());
+      waiting.completeExceptionally(Failures.closed(name));
     }
-    for (PendingRevocation<C> p : pending) {
-      cancel(p.task());
-      revoke(p.credential());
-    }
+    revocations.revokeAtOnce(pending);
     if (held != null) {
-      revoke(held);
+      revocations.revoke(held);
     }
-    publish(AuditEventType.CLOSED, AuditOutcome.SUCCESS, e -> {});
-    awaitAuditDelivery();
-  }
-
-  /**
-   * Waits, at most {@link #CLOSE_AUDIT_WAIT} on the injected scheduler, for this source's audit
-   * events to reach the listeners, so an application that closes its sources and then its audit
-   * file loses nothing. A blocked listener delays {@code close()} by that bound, never more.
-   */
-  private void awaitAuditDelivery() {
-    try {
-      CompletableFuture<Void> delivered = audit.flush();
-      if (delivered.isDone()) {
-        return;
-      }
-      Scheduler.Task giveUp = scheduler.schedule(() -> delivered.complete(null), CLOSE_AUDIT_WAIT);
-      try {
-        delivered.get();
-      } finally {
-        giveUp.cancel();
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    } catch (ExecutionException | RuntimeException e) {
-      // close() never fails for want of audit delivery
-    }
+    audit.closed();
+    audit.awaitDelivery();
   }
 
   @Override
@@ -408,7 +304,7 @@ public final class RefreshingCredentialSource<C extends Credential> implements C
     lock.lock();
     try {
       if (closed) {
-        return CompletableFuture.failedFuture(closedException());
+        return CompletableFuture.failedFuture(Failures.closed(name));
       }
       C installed = snapshot.serving;
       if (installed != null && trigger == Trigger.DEMAND) {
@@ -463,62 +359,13 @@ public final class RefreshingCredentialSource<C extends Credential> implements C
     try {
       scheduler.workers().execute(() -> runAttempt(f, trigger));
     } catch (Throwable e) {
-      fail(
-          f,
-          new CredentialUnavailableException(
-              Reason.UNAVAILABLE,
-              "the refresh executor rejected the attempt: " + ErrorText.describe(e),
-              ErrorText.scrub(e)),
-          0,
-          1);
+      fail(f, Failures.rejectedByExecutor(e), 0, 1);
     }
   }
 
+  /** The slow path of {@link #get()}, a call of its own so that {@code get()} stays tiny. */
   private C await(CompletableFuture<C> f) {
-    try {
-      return withTimeout(f).get();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new CredentialUnavailableException(
-          Reason.TIMEOUT,
-          "interrupted while waiting for a credential from source '" + name + "'",
-          e);
-    } catch (ExecutionException e) {
-      CredentialUnavailableException cause = unwrap(e.getCause());
-      // A fresh exception for this caller's stack, the shared one as its cause.
-      throw new CredentialUnavailableException(
-          cause.reason(), messageOf(cause), cause.retryAfter().orElse(null), cause);
-    }
-  }
-
-  private CompletableFuture<C> withTimeout(CompletableFuture<C> f) {
-    if (f.isDone()) {
-      return f;
-    }
-    CompletableFuture<C> waiter = new CompletableFuture<>();
-    Scheduler.Task task;
-    try {
-      task =
-          scheduler.schedule(
-              () ->
-                  waiter.completeExceptionally(
-                      new CredentialUnavailableException(
-                          Reason.TIMEOUT,
-                          "no credential from source '" + name + "' within " + acquireTimeout)),
-              acquireTimeout);
-    } catch (Throwable e) {
-      return f; // no timer to be had: the attempt itself always completes
-    }
-    f.whenComplete(
-        (c, e) -> {
-          task.cancel();
-          if (e != null) {
-            waiter.completeExceptionally(unwrap(e));
-          } else {
-            waiter.complete(c);
-          }
-        });
-    return waiter;
+    return waits.await(f);
   }
 
   // ---------------------------------------------------------------- one attempt
@@ -558,11 +405,12 @@ public final class RefreshingCredentialSource<C extends Credential> implements C
       IssueResult<C> fresh = Objects.requireNonNull(issuer.issueResult(), "issuer returned null");
       install(f, fresh, start, ticker.read(), attempt, true);
     } catch (Throwable e) {
-      fail(f, classify(e), elapsedSince(start), attempt);
+      fail(f, Failures.classify(e), elapsedSince(ticker, start), attempt);
     }
   }
 
-  private long elapsedSince(long start) {
+  /** The ticker's time since {@code start}, never negative; zero if the ticker fails. */
+  static long elapsedSince(Ticker ticker, long start) {
     try {
       return Math.max(0, Schedule.subtract(ticker.read(), start));
     } catch (Throwable e) {
@@ -579,14 +427,7 @@ public final class RefreshingCredentialSource<C extends Credential> implements C
         throw e;
       }
       // Refused for good (revoked elsewhere, past its max TTL): audit it, then issue anew.
-      publish(
-          AuditEventType.RENEWED,
-          AuditOutcome.FAILURE,
-          ev ->
-              ev.credential(held)
-                  .latency(Duration.ofNanos(elapsedSince(start)))
-                  .attempt(attempt)
-                  .error(auditError(e)));
+      audit.renewalRefused(held, e, attempt, ticker, start);
       return Optional.empty();
     }
   }
@@ -620,18 +461,9 @@ public final class RefreshingCredentialSource<C extends Credential> implements C
     Instant now = clock.instant();
     Instant upstreamTime = result.upstreamTime().orElse(null);
     long lifetime = Schedule.lifetimeNanos(fresh, now, upstreamTime);
-    long serve = Schedule.serveNanos(lifetime, marginNanos, result.staleIn().orElse(null));
+    long serve = timing.serveNanos(lifetime, result.staleIn().orElse(null));
     if (lifetime <= 0 || serve <= 0) {
-      throw new CredentialUnavailableException(
-          Reason.MALFORMED_RESPONSE,
-          "the upstream returned credential "
-              + fresh.id()
-              + " that had already expired (expiresAt "
-              + fresh.expiresAt()
-              + (upstreamTime != null ? ", upstream time " + upstreamTime : "")
-              + ", now "
-              + now
-              + ")");
+      throw Failures.alreadyExpired(fresh, upstreamTime, now);
     }
     C previous;
     boolean rotated;
@@ -642,15 +474,8 @@ public final class RefreshingCredentialSource<C extends Credential> implements C
       previous = lastIssued;
       rotated = previous == null || !previous.id().equals(fresh.id());
       if (!closedMeanwhile) {
-        double draw = policy.jitterFraction() > 0 ? random.nextDouble(-1, 1) : 0;
         long refreshOffset =
-            Schedule.refreshOffsetNanos(
-                lifetime,
-                serve,
-                policy.refreshFraction(),
-                policy.jitterFraction(),
-                draw,
-                result.refreshIn().orElse(null));
+            timing.refreshOffsetNanos(lifetime, serve, result.refreshIn().orElse(null));
         long staleAt = Schedule.add(receivedAt, serve);
         long nowTick = ticker.read();
         long gen = generation + 1;
@@ -698,33 +523,21 @@ public final class RefreshingCredentialSource<C extends Credential> implements C
       lock.unlock();
     }
     if (closedMeanwhile) {
-      revoke(fresh);
+      revocations.revoke(fresh);
       if (f != null) {
-        f.completeExceptionally(closedException());
+        f.completeExceptionally(Failures.closed(name));
       }
       return;
     }
-    long latency = Math.max(0, Schedule.subtract(receivedAt, start));
-    publish(
-        rotated ? AuditEventType.ISSUED : AuditEventType.RENEWED,
-        AuditOutcome.SUCCESS,
-        e -> {
-          e.credential(fresh).latency(Duration.ofNanos(latency)).attempt(attempt);
-          result.refreshIn().ifPresent(h -> e.attribute("refreshHintSeconds", seconds(h)));
-          result.staleIn().ifPresent(h -> e.attribute("staleHintSeconds", seconds(h)));
-        });
-    reportSkew(fresh, now, upstreamTime);
+    audit.received(rotated, result, Math.max(0, Schedule.subtract(receivedAt, start)), attempt);
+    audit.reportSkew(fresh, now, upstreamTime, policy.expiryMargin());
     if (rotated && previous != null) {
-      notifySubscribers(fresh);
-      retire(previous);
+      subscribers.tell(fresh);
+      revocations.retire(previous);
     }
     if (f != null) {
       f.complete(fresh);
     }
-  }
-
-  private static String seconds(Duration d) {
-    return Long.toString(d.getSeconds());
   }
 
   /**
@@ -759,21 +572,14 @@ public final class RefreshingCredentialSource<C extends Credential> implements C
           long now = ticker.read();
           long hint = error.retryAfter().map(Schedule::nanos).orElse(-1L);
           long left = s.serving != null ? Math.max(0, Schedule.subtract(s.staleAtNanos, now)) : -1;
-          long delay =
-              Schedule.retryDelayNanos(
-                  backoffNanos(error, failureStreak),
-                  hint,
-                  maxRetryAfterNanos,
-                  left,
-                  initialBackoffNanos);
+          long delay = timing.retryDelayNanos(error, failureStreak, hint, left);
           Duration in = Duration.ofNanos(delay);
           cancel(refreshTask);
           refreshTask = null;
           nextRefreshAt = null;
           nextAttemptAtNanos = Schedule.add(now, delay);
           if (hint >= 0) {
-            throttledUntilNanos =
-                Schedule.add(now, Math.min(hint, Math.min(delay, maxRetryAfterNanos)));
+            throttledUntilNanos = Schedule.add(now, timing.throttleNanos(hint, delay));
           }
           long gen = generation;
           refreshTask = scheduler.schedule(() -> scheduledRefresh(gen), in);
@@ -793,28 +599,9 @@ public final class RefreshingCredentialSource<C extends Credential> implements C
         lock.unlock();
       }
     } finally {
-      Duration planned = retryIn;
-      publish(
-          AuditEventType.REFRESH_FAILED,
-          AuditOutcome.FAILURE,
-          e -> {
-            e.latency(Duration.ofNanos(Math.max(0, took)))
-                .attempt(attempt)
-                .error(auditError(error));
-            if (planned != null) {
-              e.attribute("retryInMs", Long.toString(planned.toMillis()));
-            }
-          });
+      audit.refreshFailed(error, took, attempt, retryIn);
       f.completeExceptionally(error);
     }
-  }
-
-  private long backoffNanos(CredentialUnavailableException error, int streak) {
-    long cap =
-        error.isTerminal()
-            ? Schedule.backoffCapNanos(terminalInitialBackoffNanos, terminalMaxBackoffNanos, streak)
-            : Schedule.backoffCapNanos(initialBackoffNanos, maxBackoffNanos, streak);
-    return Schedule.jittered(cap, random.nextDouble());
   }
 
   // ---------------------------------------------------------------- timers
@@ -845,231 +632,11 @@ public final class RefreshingCredentialSource<C extends Credential> implements C
     } finally {
       lock.unlock();
     }
-    publish(AuditEventType.EXPIRED, AuditOutcome.FAILURE, e -> e.credential(expired));
+    audit.expired(expired);
   }
 
-  // ---------------------------------------------------------------- after a swap
-
-  private void notifySubscribers(C fresh) {
-    for (Consumer<? super C> s : subscribers) {
-      try {
-        s.accept(fresh);
-      } catch (Throwable e) {
-        publish(
-            AuditEventType.ANOMALY,
-            AuditOutcome.FAILURE,
-            ev ->
-                ev.credential(fresh)
-                    .attribute("anomaly", "subscriber-failed")
-                    .error(
-                        new AuditError(
-                            e.getClass().getSimpleName(), "", false, ErrorText.describe(e))));
-      }
-    }
-  }
-
-  private void retire(C old) {
-    Duration delay = policy.revokeDelay();
-    if (delay.isZero()) {
-      revoke(old);
-      return;
-    }
-    boolean now = false;
-    lock.lock();
-    try {
-      if (closed) {
-        return; // close() revoked what it found
-      }
-      PendingRevocation<C>[] self = newPendingHolder();
-      Scheduler.Task task =
-          scheduler.schedule(
-              () -> {
-                boolean due;
-                lock.lock();
-                try {
-                  due = self[0] != null && pendingRevocations.remove(self[0]);
-                } finally {
-                  lock.unlock();
-                }
-                if (due) {
-                  runOnWorkers(() -> revoke(old));
-                }
-              },
-              Duration.ofNanos(Schedule.nanos(delay)));
-      self[0] = new PendingRevocation<>(old, task);
-      pendingRevocations.add(self[0]);
-    } catch (Throwable e) {
-      now = true; // no timer to be had: revoke at once rather than never
-    } finally {
-      lock.unlock();
-    }
-    if (now) {
-      revoke(old);
-    }
-  }
-
-  @SuppressWarnings("unchecked")
-  private static <C> PendingRevocation<C>[] newPendingHolder() {
-    return (PendingRevocation<C>[]) new PendingRevocation<?>[1];
-  }
-
-  private void runOnWorkers(Runnable r) {
-    try {
-      scheduler.workers().execute(r);
-    } catch (Throwable e) {
-      r.run();
-    }
-  }
-
-  /** Revokes at the upstream, audited; never throws. */
-  private void revoke(C credential) {
-    long start = 0;
-    try {
-      start = ticker.read();
-      if (issuer.revoke(credential)) {
-        long took = elapsedSince(start);
-        publish(
-            AuditEventType.REVOKED,
-            AuditOutcome.SUCCESS,
-            e -> e.credential(credential).latency(Duration.ofNanos(took)));
-      }
-    } catch (Throwable t) {
-      long took = elapsedSince(start);
-      publish(
-          AuditEventType.REVOKED,
-          AuditOutcome.FAILURE,
-          e ->
-              e.credential(credential)
-                  .latency(Duration.ofNanos(took))
-                  .error(auditError(classify(t))));
-    }
-  }
-
-  private void reportSkew(C fresh, Instant now, @Nullable Instant upstreamTime) {
-    if (upstreamTime != null) {
-      // Positive: the local clock is ahead of the upstream's.
-      Duration skew = Duration.between(upstreamTime, now);
-      if (skew.abs().compareTo(policy.expiryMargin()) > 0) {
-        publish(
-            AuditEventType.ANOMALY,
-            AuditOutcome.SUCCESS,
-            e ->
-                e.credential(fresh)
-                    .attribute("anomaly", "clock-skew")
-                    .attribute("skewSeconds", Long.toString(skew.getSeconds()))
-                    .attribute("upstreamTime", upstreamTime.toString()));
-      }
-      return;
-    }
-    Duration stated = Duration.between(fresh.issuedAt(), fresh.expiresAt());
-    Duration local = Duration.between(now, fresh.expiresAt());
-    Duration skew = stated.minus(local).abs();
-    if (skew.compareTo(policy.expiryMargin()) > 0 && local.compareTo(stated) < 0) {
-      // Only when the credential is worth less locally than it says: a cached token handed back
-      // with its remaining life (a metadata server) is normal and shows as local < stated only
-      // when issuedAt is the original issue time, which is what this reports.
-      publish(
-          AuditEventType.ANOMALY,
-          AuditOutcome.SUCCESS,
-          e ->
-              e.credential(fresh)
-                  .attribute("anomaly", "lifetime-shorter-than-stated")
-                  .attribute("skewSeconds", Long.toString(skew.toSeconds())));
-    }
-  }
-
-  // ---------------------------------------------------------------- audit helpers
-
-  private AuditEvent.Builder event(AuditEventType type, AuditOutcome outcome) {
-    return AuditEvent.builder(type, outcome)
-        .time(clock.instant())
-        .source(name)
-        .issuer(describe())
-        .host(host);
-  }
-
-  /**
-   * Builds and queues one event. Never throws: an event that cannot be built (a failing clock) is
-   * counted in {@link SourceStatus#auditEventsDropped()}.
-   */
-  private void publish(
-      AuditEventType type, AuditOutcome outcome, Consumer<AuditEvent.Builder> details) {
-    if (!audit.active()) {
-      return;
-    }
-    try {
-      AuditEvent.Builder e = event(type, outcome);
-      details.accept(e);
-      audit.publish(e.build());
-    } catch (Throwable t) {
-      unbuiltAuditEvents.incrementAndGet();
-    }
-  }
-
-  private AuditEvent dropReport(long dropped) {
-    AuditEvent.Builder e;
-    try {
-      e = event(AuditEventType.ANOMALY, AuditOutcome.FAILURE);
-    } catch (Throwable t) {
-      e =
-          AuditEvent.builder(AuditEventType.ANOMALY, AuditOutcome.FAILURE)
-              .time(Instant.EPOCH)
-              .source(name)
-              .host(host);
-    }
-    return e.attribute("anomaly", "audit-events-dropped")
-        .attribute("dropped", Long.toString(dropped))
-        .build();
-  }
-
-  private IssuerInfo describe() {
-    try {
-      return issuer.describe();
-    } catch (Throwable e) {
-      return IssuerInfo.of("unknown", "", "");
-    }
-  }
-
-  private static AuditError auditError(CredentialUnavailableException e) {
-    Throwable origin = e.getCause() instanceof CredentialException c ? c : e;
-    return new AuditError(
-        origin.getClass().getSimpleName(),
-        e.reason().name(),
-        e.isTerminal(),
-        ErrorText.sanitize(messageOf(e)));
-  }
-
-  private static CredentialUnavailableException classify(Throwable t) {
-    if (t instanceof CredentialUnavailableException c) {
-      return c;
-    }
-    if (t instanceof CredentialConfigurationException c) {
-      return new CredentialUnavailableException(Reason.CONFIGURATION, messageOf(c), c);
-    }
-    if (t instanceof CredentialException c) {
-      return new CredentialUnavailableException(Reason.UNAVAILABLE, messageOf(c), c);
-    }
-    return new CredentialUnavailableException(
-        Reason.UNAVAILABLE, "the issuer failed: " + ErrorText.describe(t), ErrorText.scrub(t));
-  }
-
-  private static String messageOf(Throwable t) {
-    String m = t.getMessage();
-    return m == null ? t.getClass().getSimpleName() : m;
-  }
-
-  private static CredentialUnavailableException unwrap(@Nullable Throwable t) {
-    Throwable cause = t instanceof CompletionException && t.getCause() != null ? t.getCause() : t;
-    return cause == null
-        ? new CredentialUnavailableException(Reason.UNAVAILABLE, "unknown failure")
-        : classify(cause);
-  }
-
-  private CredentialUnavailableException closedException() {
-    return new CredentialUnavailableException(Reason.CLOSED, "source '" + name + "' is closed");
-  }
-
-  private static void cancel(Scheduler.@Nullable Task task) {
+  /** The engine's one guarded cancel: a task that cannot be cancelled is left to run. */
+  static void cancel(Scheduler.@Nullable Task task) {
     if (task != null) {
       try {
         task.cancel();

@@ -14,9 +14,9 @@ import dev.ephemera.core.audit.AuditEventType;
 import dev.ephemera.core.spi.CredentialIssuer;
 import dev.ephemera.core.spi.IssueResult;
 import dev.ephemera.core.spi.IssuerInfo;
-import dev.ephemera.testkit.FakeIssuer;
-import dev.ephemera.testkit.RecordingAuditListener;
-import dev.ephemera.testkit.time.VirtualTime;
+import dev.ephemera.core.testing.ManualTime;
+import dev.ephemera.core.testing.RecordingListener;
+import dev.ephemera.core.testing.ScriptedIssuer;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -48,9 +48,9 @@ class EngineEdgesTest {
   private static final Duration HOUR = Duration.ofHours(1);
   private static final Duration THREE_HUNDRED_YEARS = Duration.ofDays(365L * 300);
 
-  private final VirtualTime time = VirtualTime.create();
-  private final RecordingAuditListener audit = new RecordingAuditListener();
-  private final FakeIssuer fake = FakeIssuer.builder(time.clock()).lifetime(HOUR).build();
+  private final ManualTime time = new ManualTime();
+  private final RecordingListener audit = new RecordingListener();
+  private final ScriptedIssuer fake = new ScriptedIssuer(time.clock()).lifetime(HOUR);
   private final List<RefreshingCredentialSource<?>> sources = new ArrayList<>();
 
   @AfterEach
@@ -295,8 +295,8 @@ class EngineEdgesTest {
   }
 
   private int callsDuringAnOutage(int callers) {
-    VirtualTime t = VirtualTime.create();
-    FakeIssuer f = FakeIssuer.builder(t.clock()).lifetime(HOUR).build();
+    ManualTime t = new ManualTime();
+    ScriptedIssuer f = new ScriptedIssuer(t.clock()).lifetime(HOUR);
     Counting issuer = new Counting(f);
     var source =
         CredentialSources.refreshing(issuer)
@@ -606,7 +606,7 @@ class EngineEdgesTest {
   /** Assertions on the planned next attempt. */
   private static final class SourceStatusAssert {
     static void nextAttemptWithin(
-        RefreshingCredentialSource<?> source, VirtualTime time, Duration bound) {
+        RefreshingCredentialSource<?> source, ManualTime time, Duration bound) {
       Instant next = source.status().nextRefreshAt();
       assertThat(next).as("a next attempt is planned").isNotNull();
       assertThat(next).isBeforeOrEqualTo(time.now().plus(bound));
@@ -615,13 +615,13 @@ class EngineEdgesTest {
 
   /** A timebase, issuer, listener and random source whose n-th call at one site throws. */
   private static final class Faulty implements Timebase {
-    private final VirtualTime time;
+    private final ManualTime time;
     private final Site site;
     private final AtomicInteger countdown;
     private final boolean asError;
     private volatile boolean armed = true;
 
-    Faulty(VirtualTime time, Site site, int n) {
+    Faulty(ManualTime time, Site site, int n) {
       this.time = time;
       this.site = site;
       this.countdown = new AtomicInteger(n);
@@ -717,7 +717,7 @@ class EngineEdgesTest {
       };
     }
 
-    CredentialIssuer<BearerToken> issuer(FakeIssuer fake) {
+    CredentialIssuer<BearerToken> issuer(ScriptedIssuer fake) {
       return new CredentialIssuer<>() {
         @Override
         public BearerToken issue() {
@@ -733,7 +733,7 @@ class EngineEdgesTest {
       };
     }
 
-    dev.ephemera.core.audit.AuditListener listener(RecordingAuditListener to) {
+    dev.ephemera.core.audit.AuditListener listener(RecordingListener to) {
       return (AuditEvent e) -> {
         maybeFail(Site.LISTENER);
         to.onEvent(e);

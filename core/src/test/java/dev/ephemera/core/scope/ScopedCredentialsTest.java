@@ -8,26 +8,25 @@ import dev.ephemera.core.CredentialSource;
 import dev.ephemera.core.CredentialSources;
 import dev.ephemera.core.CredentialUnavailableException;
 import dev.ephemera.core.SourceState;
-import dev.ephemera.testkit.FakeIssuer;
-import dev.ephemera.testkit.time.VirtualTime;
+import dev.ephemera.core.testing.ManualTime;
+import dev.ephemera.core.testing.ScriptedIssuer;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class ScopedCredentialsTest {
-  private final VirtualTime time = VirtualTime.create();
-  private final Map<String, FakeIssuer> issuers = new HashMap<>();
+  private final ManualTime time = new ManualTime();
+  private final Map<String, ScriptedIssuer> issuers = new HashMap<>();
 
-  private FakeIssuer issuer(String scope) {
+  private ScriptedIssuer issuer(String scope) {
     return java.util.Objects.requireNonNull(issuers.get(scope), scope);
   }
 
   private ScopedCredentials<String, BearerToken> scoped(Duration idle, long max) {
     return ScopedCredentials.<String, BearerToken>builder(
             bucket -> {
-              FakeIssuer issuer =
-                  FakeIssuer.builder(time.clock()).provider("fake-" + bucket).build();
+              ScriptedIssuer issuer = new ScriptedIssuer(time.clock()).provider("fake-" + bucket);
               issuers.put(bucket, issuer);
               return CredentialSources.refreshing(issuer).name(bucket).timebase(time).build();
             })

@@ -12,9 +12,9 @@ import dev.ephemera.core.Subscription;
 import dev.ephemera.core.audit.AuditEvent;
 import dev.ephemera.core.audit.AuditEventType;
 import dev.ephemera.core.audit.AuditOutcome;
-import dev.ephemera.testkit.FakeIssuer;
-import dev.ephemera.testkit.RecordingAuditListener;
-import dev.ephemera.testkit.time.VirtualTime;
+import dev.ephemera.core.testing.ManualTime;
+import dev.ephemera.core.testing.RecordingListener;
+import dev.ephemera.core.testing.ScriptedIssuer;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -35,9 +35,9 @@ import org.junit.jupiter.api.Test;
 class RefreshingCredentialSourceTest {
   private static final Duration HOUR = Duration.ofHours(1);
 
-  private final VirtualTime time = VirtualTime.create();
-  private final RecordingAuditListener audit = new RecordingAuditListener();
-  private final FakeIssuer issuer = FakeIssuer.builder(time.clock()).lifetime(HOUR).build();
+  private final ManualTime time = new ManualTime();
+  private final RecordingListener audit = new RecordingListener();
+  private final ScriptedIssuer issuer = new ScriptedIssuer(time.clock()).lifetime(HOUR);
   private final List<RefreshingCredentialSource<BearerToken>> sources = new ArrayList<>();
 
   @AfterEach
@@ -45,7 +45,8 @@ class RefreshingCredentialSourceTest {
     sources.forEach(RefreshingCredentialSource::close);
   }
 
-  private RefreshingCredentialSource<BearerToken> source(FakeIssuer from, RefreshPolicy policy) {
+  private RefreshingCredentialSource<BearerToken> source(
+      ScriptedIssuer from, RefreshPolicy policy) {
     var s =
         CredentialSources.refreshing(from)
             .name("test")
@@ -126,8 +127,8 @@ class RefreshingCredentialSourceTest {
   void refresh_happensAtTwoThirdsOfLifetime_withinTheTenPercentJitterBand() {
     List<Long> refreshSeconds = new ArrayList<>();
     for (int seed = 0; seed < 200; seed++) {
-      VirtualTime t = VirtualTime.create();
-      FakeIssuer fi = FakeIssuer.builder(t.clock()).lifetime(HOUR).build();
+      ManualTime t = new ManualTime();
+      ScriptedIssuer fi = new ScriptedIssuer(t.clock()).lifetime(HOUR);
       var s =
           CredentialSources.refreshing(fi)
               .timebase(t)
@@ -227,7 +228,7 @@ class RefreshingCredentialSourceTest {
     var source = source();
     source.get();
     issuer.failAlways(new CredentialUnavailableException(Reason.REJECTED, "InvalidIdentityToken"));
-    time.advance(Duration.ofMinutes(45));
+    time.advance(Duration.ofMinutes(47)); // past the far edge of the refresh band (2/3 + 10%)
     List<AuditEvent> terminal = audit.ofType(AuditEventType.REFRESH_FAILED);
     assertThat(terminal).isNotEmpty();
     assertThat(terminal)
@@ -305,7 +306,7 @@ class RefreshingCredentialSourceTest {
 
   @Test
   void alreadyExpiredCredential_isRejectedAsMalformed() {
-    FakeIssuer zero = FakeIssuer.builder(time.clock()).lifetime(Duration.ZERO).build();
+    ScriptedIssuer zero = new ScriptedIssuer(time.clock()).lifetime(Duration.ZERO);
     var source = source(zero, RefreshPolicy.defaults());
     assertThatThrownBy(source::get)
         .isInstanceOfSatisfying(
@@ -316,7 +317,7 @@ class RefreshingCredentialSourceTest {
 
   @Test
   void shortLivedCredential_shrinksTheMargin_andRefreshesBeforeEndOfService() {
-    FakeIssuer brief = FakeIssuer.builder(time.clock()).lifetime(Duration.ofSeconds(90)).build();
+    ScriptedIssuer brief = new ScriptedIssuer(time.clock()).lifetime(Duration.ofSeconds(90));
     var source = source(brief, RefreshPolicy.defaults());
     source.get();
     time.advance(Duration.ofSeconds(44));
@@ -328,8 +329,8 @@ class RefreshingCredentialSourceTest {
 
   @Test
   void renewableCredential_isRenewed_thenReissuedNearMaxTtl_andTheOldOneRevokedAfterTheSwap() {
-    FakeIssuer vaultLike =
-        FakeIssuer.builder(time.clock()).lifetime(HOUR).renewableUpTo(Duration.ofHours(4)).build();
+    ScriptedIssuer vaultLike =
+        new ScriptedIssuer(time.clock()).lifetime(HOUR).renewableUpTo(Duration.ofHours(4));
     var source = source(vaultLike, RefreshPolicy.defaults());
     source.get();
     for (int m = 0; m < 24 * 60; m++) {
@@ -361,8 +362,8 @@ class RefreshingCredentialSourceTest {
 
   @Test
   void refusedRenewal_isAudited_thenANewCredentialIsIssued() {
-    FakeIssuer vaultLike =
-        FakeIssuer.builder(time.clock()).lifetime(HOUR).renewableUpTo(Duration.ofHours(4)).build();
+    ScriptedIssuer vaultLike =
+        new ScriptedIssuer(time.clock()).lifetime(HOUR).renewableUpTo(Duration.ofHours(4));
     var source = source(vaultLike, RefreshPolicy.defaults());
     BearerToken first = source.get();
     vaultLike.failNext(new CredentialUnavailableException(Reason.REJECTED, "permission denied"));
@@ -556,7 +557,7 @@ class RefreshingCredentialSourceTest {
 
   @Test
   void noSecret_inToStringsStatusOrAuditEvents() {
-    FakeIssuer canary = FakeIssuer.builder(time.clock()).secretPrefix("CANARY-VALUE-").build();
+    ScriptedIssuer canary = new ScriptedIssuer(time.clock()).secretPrefix("CANARY-VALUE-");
     var source = source(canary, RefreshPolicy.defaults());
     BearerToken c = source.get();
     source.refresh().join();

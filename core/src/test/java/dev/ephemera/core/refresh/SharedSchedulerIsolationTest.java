@@ -6,8 +6,8 @@ import dev.ephemera.core.BearerToken;
 import dev.ephemera.core.CredentialSources;
 import dev.ephemera.core.audit.AuditEventType;
 import dev.ephemera.core.internal.SharedScheduler;
-import dev.ephemera.testkit.FakeIssuer;
-import dev.ephemera.testkit.RecordingAuditListener;
+import dev.ephemera.core.testing.RecordingListener;
+import dev.ephemera.core.testing.ScriptedIssuer;
 import java.lang.management.ManagementFactory;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -32,7 +32,7 @@ class SharedSchedulerIsolationTest {
     List<RefreshingCredentialSource<BearerToken>> sources = new ArrayList<>();
     for (int i = 0; i < 10_000; i++) {
       sources.add(
-          CredentialSources.refreshing(FakeIssuer.builder(clock).build())
+          CredentialSources.refreshing(new ScriptedIssuer(clock))
               .timebase(Timebase.system())
               .build());
     }
@@ -52,8 +52,8 @@ class SharedSchedulerIsolationTest {
     CountDownLatch unblock = new CountDownLatch(1);
     CountDownLatch dropReported = new CountDownLatch(1);
     CountDownLatch issuedSeenWhileBlocked = new CountDownLatch(1);
-    RecordingAuditListener recorder = new RecordingAuditListener();
-    FakeIssuer issuer = FakeIssuer.builder(Clock.systemUTC()).build();
+    RecordingListener recorder = new RecordingListener();
+    ScriptedIssuer issuer = new ScriptedIssuer(Clock.systemUTC());
     var source =
         CredentialSources.refreshing(issuer)
             .timebase(Timebase.system())
@@ -106,9 +106,9 @@ class SharedSchedulerIsolationTest {
 
   @Test
   void close_deliversItsAuditEventsBeforeReturning_soAFileClosedNextIsComplete() {
-    RecordingAuditListener recorder = new RecordingAuditListener();
+    RecordingListener recorder = new RecordingListener();
     var source =
-        CredentialSources.refreshing(FakeIssuer.builder(Clock.systemUTC()).build())
+        CredentialSources.refreshing(new ScriptedIssuer(Clock.systemUTC()))
             .timebase(Timebase.system())
             .auditListener(recorder)
             .build();
@@ -123,7 +123,7 @@ class SharedSchedulerIsolationTest {
   void close_waitsForABlockedListenerOnlyBoundedly() throws Exception {
     CountDownLatch unblock = new CountDownLatch(1);
     var source =
-        CredentialSources.refreshing(FakeIssuer.builder(Clock.systemUTC()).build())
+        CredentialSources.refreshing(new ScriptedIssuer(Clock.systemUTC()))
             .timebase(Timebase.system())
             .auditListener(
                 e -> {
