@@ -10,25 +10,21 @@ import dev.ephemera.core.Subscription;
 import dev.ephemera.core.audit.AuditEvent;
 import dev.ephemera.core.audit.AuditEventType;
 import dev.ephemera.core.audit.AuditHost;
-import dev.ephemera.core.audit.AuditListener;
 import dev.ephemera.core.audit.AuditOutcome;
 import dev.ephemera.core.audit.AuditPublisher;
+import dev.ephemera.core.refresh.EngineConfigurable;
+import dev.ephemera.core.refresh.EngineSettings;
 import dev.ephemera.core.refresh.RefreshPolicy;
 import dev.ephemera.core.refresh.RefreshingCredentialSource;
 import dev.ephemera.core.refresh.Timebase;
-import dev.ephemera.vault.internal.AppRoleAuthenticator;
-import dev.ephemera.vault.internal.Authenticator;
-import dev.ephemera.vault.internal.JwtAuthenticator;
+import dev.ephemera.core.spi.http.EndpointPolicy;
 import dev.ephemera.vault.internal.LeaseIssuer;
 import dev.ephemera.vault.internal.Tls;
 import dev.ephemera.vault.internal.TokenIssuer;
 import dev.ephemera.vault.internal.VaultPaths;
 import dev.ephemera.vault.internal.VaultTransport;
 import io.github.jopenlibs.vault.VaultException;
-import java.net.InetAddress;
 import java.net.URI;
-import java.net.URISyntaxException;
-import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -36,6 +32,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Consumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import javax.net.ssl.SSLContext;
@@ -134,6 +131,10 @@ public final class VaultCredentials implements AutoCloseable {
   /** Extra time the superseded token outlives the lease grace: time for leases to move. */
   private static final Duration TOKEN_AFTER_LEASES = Duration.ofSeconds(30);
 
+  /** The token source's name when none is set; leases add {@code :path}, KV reads {@code :kv}. */
+  private static final String DEFAULT_NAME = "vault";
+
+  private final EngineSettings engine;
   private final String name;
   private final VaultTransport transport;
   private final TokenIssuer tokenIssuer;
@@ -141,11 +142,9 @@ public final class VaultCredentials implements AutoCloseable {
   private final Timebase time;
   private final RefreshPolicy leasePolicy;
   private final @Nullable Duration leaseIncrement;
-  private final List<AuditListener> listeners;
   private final AuditHost host;
   private final AuditPublisher kvAudit;
   private final Duration kvCacheTtl;
-  private final boolean prefetch;
 
   private final Object lock = new Object();
   private final List<CredentialSource<VaultLease>> leases = new ArrayList<>(); // guarded by lock
@@ -153,67 +152,51 @@ public final class VaultCredentials implements AutoCloseable {
   private boolean closed; // guarded by lock
 
   private VaultCredentials(Builder b, Settings s) {
-    this.name = b.name;
-    this.time = b.timebase;
+    EngineSettings engine = b.engine.build();
+    this.engine = engine;
+    this.name = engine.name().orElse(DEFAULT_NAME);
+    this.time = engine.timebase();
     this.transport =
         new VaultTransport(
-            s.address, s.namespace, s.tls, b.connectTimeout, s.readTimeout, time.clock());
-    Authenticator authenticator = authenticator(s.login, transport, time);
-    this.tokenIssuer = new TokenIssuer(transport, authenticator, time.clock(), b.tokenIncrement);
-    this.listeners = List.copyOf(b.listeners);
-    this.host = b.host;
+            s.address,
+            s.namespace,
+            s.tls,
+            b.connectTimeout,
+            s.readTimeout,
+            time.clock(),
+            s.endpoints);
+    this.tokenIssuer = TokenIssuer.forLogin(transport, s.login, time.clock(), b.tokenIncrement);
+    AuditHost host = engine.auditHost().orElseGet(AuditHost::local);
+    this.host = host;
     this.leaseIncrement = b.leaseIncrement;
     this.leasePolicy = b.leasePolicy.toBuilder().revokeDelay(b.leaseRevokeGrace).build();
+    RefreshPolicy tokenPolicy = engine.refreshPolicy();
     Duration tokenDelay = b.leaseRevokeGrace.plus(TOKEN_AFTER_LEASES);
-    if (b.tokenPolicy.revokeDelay().compareTo(tokenDelay) > 0) {
-      tokenDelay = b.tokenPolicy.revokeDelay();
+    if (tokenPolicy.revokeDelay().compareTo(tokenDelay) > 0) {
+      tokenDelay = tokenPolicy.revokeDelay();
     }
     this.kvCacheTtl = b.kvCacheTtl;
-    this.prefetch = b.prefetch;
+    String source = name;
     this.kvAudit =
         new AuditPublisher(
-            listeners,
+            engine.auditListeners(),
             time.scheduler().auditDelivery(),
             10_000,
             dropped ->
                 AuditEvent.builder(AuditEventType.ANOMALY, AuditOutcome.FAILURE)
                     .time(time.clock().instant())
-                    .source(name)
+                    .source(source)
                     .host(host)
                     .attribute("anomaly", "audit-events-dropped")
                     .attribute("dropped", Long.toString(dropped))
                     .build());
     this.tokens =
-        CredentialSources.refreshing(tokenIssuer)
-            .name(name)
-            .policy(b.tokenPolicy.toBuilder().revokeDelay(tokenDelay).build())
-            .timebase(time)
-            .auditListeners(listeners)
-            .auditHost(host)
-            .prefetch(prefetch)
+        engine
+            .applyTo(
+                CredentialSources.refreshing(tokenIssuer),
+                DEFAULT_NAME,
+                tokenPolicy.toBuilder().revokeDelay(tokenDelay).build())
             .build();
-  }
-
-  private static Authenticator authenticator(
-      VaultLogin login, VaultTransport transport, Timebase time) {
-    return switch (login.method()) {
-      case KUBERNETES, JWT ->
-          new JwtAuthenticator(
-              transport,
-              login.method() == VaultLogin.Method.KUBERNETES,
-              login.mount(),
-              login.role().orElse(null),
-              login.file(),
-              login.fileSetting());
-      case APPROLE ->
-          new AppRoleAuthenticator(
-              transport,
-              login.mount(),
-              login.roleId().orElseThrow(),
-              login.file(),
-              login.fileSetting(),
-              login.wrapped());
-    };
   }
 
   /** Reads the process environment (see the table above) and logs in. */
@@ -258,13 +241,9 @@ public final class VaultCredentials implements AutoCloseable {
       }
     }
     RefreshingCredentialSource<VaultLease> source =
-        CredentialSources.refreshing(issuer)
+        engine
+            .applyTo(CredentialSources.refreshing(issuer), DEFAULT_NAME, leasePolicy)
             .name(name + ":" + p)
-            .policy(leasePolicy)
-            .timebase(time)
-            .auditListeners(listeners)
-            .auditHost(host)
-            .prefetch(prefetch)
             .build();
     // Vault revokes a token's leases with the token: move to a lease of the new token at once,
     // within the grace the superseded token still has.
@@ -370,13 +349,24 @@ public final class VaultCredentials implements AutoCloseable {
   /** The resolved settings. */
   private record Settings(
       String address,
+      EndpointPolicy endpoints,
       @Nullable String namespace,
       SSLContext tls,
       Duration readTimeout,
       VaultLogin login) {}
 
-  /** Builds {@link VaultCredentials}; explicit settings win over the environment. */
-  public static final class Builder {
+  /**
+   * Builds {@link VaultCredentials}; explicit settings win over the environment.
+   *
+   * <p>The engine settings ({@link EngineConfigurable}: {@code name}, {@code refreshPolicy}, {@code
+   * timebase}, {@code auditListener(s)}, {@code auditHost}, {@code prefetch}, {@code random}) apply
+   * to the token source and every lease source; the name is the token source's (default {@code
+   * vault}), leases add {@code :path}. {@code refreshPolicy} is the token's: its revoke delay is
+   * raised to at least the {@linkplain #leaseRevokeGrace lease grace} plus 30 s, so leases move to
+   * the new token before the old one (and its leases) goes. Leases have their own {@link
+   * #leasePolicy}.
+   */
+  public static final class Builder implements EngineConfigurable<Builder> {
     private static final Pattern GO_DURATION = Pattern.compile("(\\d+)(ms|h|m|s)");
 
     private @Nullable Environment environment;
@@ -387,21 +377,22 @@ public final class VaultCredentials implements AutoCloseable {
     private @Nullable SSLContext sslContext;
     private boolean allowPlainHttp;
     private @Nullable VaultLogin login;
-    private Timebase timebase = Timebase.system();
-    private RefreshPolicy tokenPolicy = RefreshPolicy.defaults();
+    private final EngineSettings.Builder engine = EngineSettings.builder();
     private RefreshPolicy leasePolicy = RefreshPolicy.defaults();
     private Duration leaseRevokeGrace = Duration.ofSeconds(30);
     private @Nullable Duration tokenIncrement;
     private @Nullable Duration leaseIncrement;
     private Duration connectTimeout = Duration.ofSeconds(5);
     private @Nullable Duration readTimeout;
-    private final List<AuditListener> listeners = new ArrayList<>();
-    private AuditHost host = AuditHost.local();
     private Duration kvCacheTtl = Duration.ZERO;
-    private String name = "vault";
-    private boolean prefetch = true;
 
     private Builder() {}
+
+    @Override
+    public Builder engine(Consumer<? super EngineSettings.Builder> change) {
+      change.accept(engine);
+      return this;
+    }
 
     /** Fills every setting not given explicitly from {@code environment} (see the table). */
     public Builder environment(Environment environment) {
@@ -454,24 +445,12 @@ public final class VaultCredentials implements AutoCloseable {
       return this;
     }
 
-    /** Clock, ticker and scheduler; default {@link Timebase#system()}. */
-    public Builder timebase(Timebase timebase) {
-      this.timebase = Objects.requireNonNull(timebase, "timebase");
-      return this;
-    }
-
     /**
-     * When to renew the token and how to retry. Its revoke delay is raised to at least the lease
-     * grace plus 30 s, so leases move to the new token before the old one (and its leases) goes.
+     * When to renew leases and how to retry; its revoke delay is the lease grace. The token's is
+     * {@link #refreshPolicy}.
      */
-    public Builder tokenPolicy(RefreshPolicy policy) {
-      this.tokenPolicy = Objects.requireNonNull(policy, "policy");
-      return this;
-    }
-
-    /** When to renew leases and how to retry; its revoke delay is the lease grace. */
     public Builder leasePolicy(RefreshPolicy policy) {
-      this.leasePolicy = Objects.requireNonNull(policy, "policy");
+      this.leasePolicy = Objects.requireNonNull(policy, "leasePolicy");
       return this;
     }
 
@@ -512,41 +491,13 @@ public final class VaultCredentials implements AutoCloseable {
       return this;
     }
 
-    /** Adds an audit listener (token, lease and KV events). */
-    public Builder auditListener(AuditListener listener) {
-      listeners.add(Objects.requireNonNull(listener, "listener"));
-      return this;
-    }
-
-    /** The host stamped on audit events; default {@link AuditHost#local()}. */
-    public Builder auditHost(AuditHost host) {
-      this.host = Objects.requireNonNull(host, "host");
-      return this;
-    }
-
     /** How long {@link #kv(String)} readers keep found versions in memory; default none. */
     public Builder kvCacheTtl(Duration ttl) {
-      Objects.requireNonNull(ttl, "ttl");
+      Objects.requireNonNull(ttl, "kvCacheTtl");
       if (ttl.isNegative()) {
         throw new IllegalArgumentException("kvCacheTtl must not be negative: " + ttl);
       }
       this.kvCacheTtl = ttl;
-      return this;
-    }
-
-    /** The token source's name in status and audit events (leases add {@code :path}). */
-    public Builder name(String name) {
-      Objects.requireNonNull(name, "name");
-      if (name.isBlank()) {
-        throw new IllegalArgumentException("name must not be blank");
-      }
-      this.name = name;
-      return this;
-    }
-
-    /** Whether sources start their first issuance at once (default) or on first use. */
-    public Builder prefetch(boolean prefetch) {
-      this.prefetch = prefetch;
       return this;
     }
 
@@ -570,7 +521,8 @@ public final class VaultCredentials implements AutoCloseable {
         throw new CredentialConfigurationException(
             VAULT_ADDR, "is not set (nor was address(...) called on the builder)");
       }
-      String resolvedAddress = checkAddress(addr, setting);
+      EndpointPolicy endpoints = EndpointPolicy.loopbackOnly().withPlainHttpAllowed(allowPlainHttp);
+      String resolvedAddress = checkAddress(addr, setting, endpoints);
       String ns = namespace != null ? namespace : env(VAULT_NAMESPACE).orElse(null);
       String resolvedNs = ns == null ? null : normalizeNamespace(ns);
       SSLContext tls = sslContext;
@@ -588,7 +540,7 @@ public final class VaultCredentials implements AutoCloseable {
         read = t.isPresent() ? parseTimeout(t.get()) : Duration.ofSeconds(10);
       }
       VaultLogin resolvedLogin = login != null ? login : loginFromEnvironment();
-      return new Settings(resolvedAddress, resolvedNs, tls, read, resolvedLogin);
+      return new Settings(resolvedAddress, endpoints, resolvedNs, tls, read, resolvedLogin);
     }
 
     private Optional<String> env(String name) {
@@ -655,55 +607,18 @@ public final class VaultCredentials implements AutoCloseable {
       return l;
     }
 
-    private String checkAddress(String raw, String setting) {
-      URI uri;
-      try {
-        uri = new URI(raw.strip());
-      } catch (URISyntaxException e) {
-        throw new CredentialConfigurationException(setting, "is not a URL: " + raw);
-      }
-      String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
-      if (!scheme.equals("https") && !scheme.equals("http")) {
+    /** Core's endpoint rule, plus Vault's: an address is a base URL, with no query or fragment. */
+    private static String checkAddress(String raw, String setting, EndpointPolicy endpoints) {
+      URI uri = endpoints.check(raw, setting);
+      if (uri.getRawQuery() != null || uri.getRawFragment() != null) {
         throw new CredentialConfigurationException(
-            setting, "must be an http(s) URL like https://vault.example.com:8200: " + raw);
-      }
-      String host = uri.getHost();
-      if (host == null || host.isEmpty()) {
-        throw new CredentialConfigurationException(setting, "has no host: " + raw);
-      }
-      if (uri.getRawQuery() != null || uri.getRawFragment() != null || uri.getUserInfo() != null) {
-        throw new CredentialConfigurationException(
-            setting, "must not carry user info, a query or a fragment: " + raw);
-      }
-      if (scheme.equals("http") && !allowPlainHttp && !isLoopback(host)) {
-        throw new CredentialConfigurationException(
-            setting,
-            "uses plain http to "
-                + host
-                + ", which is not loopback: tokens would cross the network unencrypted; use https,"
-                + " or opt in with allowPlainHttp(true) on the builder");
+            setting, "must not carry a query or a fragment: " + raw);
       }
       String s = uri.toString();
       while (s.endsWith("/")) {
         s = s.substring(0, s.length() - 1);
       }
       return s;
-    }
-
-    private static boolean isLoopback(String host) {
-      String h =
-          host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
-      if (h.equalsIgnoreCase("localhost")) {
-        return true;
-      }
-      if (!h.matches("[0-9.]+") && !h.contains(":")) {
-        return false; // a name: never resolved here
-      }
-      try {
-        return InetAddress.getByName(h).isLoopbackAddress();
-      } catch (UnknownHostException e) {
-        return false;
-      }
     }
 
     private static String normalizeNamespace(String ns) {

@@ -14,19 +14,10 @@ import dev.ephemera.core.audit.AuditPublisher;
 import dev.ephemera.core.refresh.Timebase;
 import dev.ephemera.core.spi.ErrorText;
 import dev.ephemera.core.spi.IssuerInfo;
-import dev.ephemera.vault.internal.Operation;
-import dev.ephemera.vault.internal.Reply;
-import dev.ephemera.vault.internal.VaultErrors;
-import dev.ephemera.vault.internal.VaultJson;
+import dev.ephemera.vault.internal.KvReader;
 import dev.ephemera.vault.internal.VaultPaths;
 import dev.ephemera.vault.internal.VaultTransport;
-import io.github.jopenlibs.vault.api.Logical;
-import io.github.jopenlibs.vault.json.JsonObject;
-import io.github.jopenlibs.vault.json.JsonValue;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.format.DateTimeParseException;
 import java.util.Optional;
 import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
@@ -51,7 +42,7 @@ public final class VaultKv {
   private final AuditHost host;
   private final String sourceName;
   private final Supplier<IssuerInfo> tokenInfo;
-  private final int mountDepth;
+  private final KvReader reader;
   private final @Nullable Cache<Key, VaultSecret> cache;
 
   VaultKv(
@@ -72,7 +63,7 @@ public final class VaultKv {
     this.host = host;
     this.sourceName = sourceName;
     this.tokenInfo = tokenInfo;
-    this.mountDepth = this.mount.split("/").length;
+    this.reader = new KvReader(transport, this.mount);
     this.cache =
         cacheTtl.isZero()
             ? null
@@ -142,69 +133,22 @@ public final class VaultKv {
     try {
       VaultToken t = tokens.get();
       token = t;
-      String where = mount + "/data/" + path;
-      String driverPath = mount + "/" + path;
-      Reply reply =
-          transport.exchange(
-              Operation.READ_KV,
-              where,
-              () -> {
-                Logical logical = new Logical(transport.config(t.token(), 2, mountDepth));
-                return version == 0
-                    ? logical.read(driverPath)
-                    : logical.read(driverPath, Boolean.TRUE, version);
-              },
-              t.token());
-      if (reply.status() == 404) {
+      Optional<VaultSecret> found = reader.read(t, path, version);
+      if (found.isEmpty()) {
         publish(AuditOutcome.SUCCESS, path, version, t, false, false, start, null);
-        return Optional.empty();
+        return found;
       }
-      if (!reply.ok()) {
-        throw VaultErrors.failure(Operation.READ_KV, where, reply, t.token());
-      }
-      VaultSecret secret = parse(VaultJson.root(reply, Operation.READ_KV, where), path, where);
+      VaultSecret secret = found.get();
       if (cache != null) {
         cache.put(key, secret);
         cache.put(new Key(path, secret.version()), secret);
       }
       publish(AuditOutcome.SUCCESS, path, secret.version(), t, true, false, start, null);
-      return Optional.of(secret);
+      return found;
     } catch (CredentialException e) {
       publish(AuditOutcome.FAILURE, path, version, token, false, false, start, e);
       throw e;
     }
-  }
-
-  private VaultSecret parse(JsonObject root, String path, String where) {
-    JsonValue outer = root.get("data");
-    if (outer == null || !outer.isObject()) {
-      throw VaultErrors.malformed(
-          Operation.READ_KV, where, "no data object (is this a KV v2 mount?)");
-    }
-    JsonValue data = outer.asObject().get("data");
-    JsonValue metadata = outer.asObject().get("metadata");
-    if (data == null || !data.isObject() || metadata == null || !metadata.isObject()) {
-      throw VaultErrors.malformed(
-          Operation.READ_KV, where, "no data.data and data.metadata (is this a KV v2 mount?)");
-    }
-    JsonObject meta = metadata.asObject();
-    long version = VaultJson.number(meta, "version", Operation.READ_KV, where);
-    Instant created;
-    try {
-      created = OffsetDateTime.parse(VaultJson.string(meta, "created_time")).toInstant();
-    } catch (DateTimeParseException e) {
-      throw VaultErrors.malformed(Operation.READ_KV, where, "an unreadable created_time");
-    }
-    if (version < 1 || version > Integer.MAX_VALUE) {
-      throw VaultErrors.malformed(Operation.READ_KV, where, "version " + version);
-    }
-    return new VaultSecret(
-        mount,
-        path,
-        (int) version,
-        created,
-        VaultJson.secretMap(data.asObject()),
-        VaultJson.stringMap(meta.get("custom_metadata")));
   }
 
   private void publish(

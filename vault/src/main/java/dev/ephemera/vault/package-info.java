@@ -23,13 +23,20 @@
  *       retries off (the engine alone retries), one shared HTTP client with connect and read
  *       timeouts, and strict parsing of Vault's answers; the driver never reads the environment or
  *       {@code ~/.vault-token} on its own. Vault's {@code {"errors":[...]}} are quoted, sanitized,
- *       in typed exceptions: 403 REJECTED, 400 CONFIGURATION (login, read) or REJECTED (renewal),
- *       404 CONFIGURATION, 429 THROTTLED and 412/5xx/503-sealed UNAVAILABLE with Retry-After
- *       honoured.
+ *       in typed exceptions classified by core's one status table ({@code StatusReasons}) with
+ *       Vault's overrides: 400 CONFIGURATION (login, read) or REJECTED (renewal), 412 (Enterprise
+ *       consistency) UNAVAILABLE; Retry-After is read by core's {@code RetryAfter}.
+ *   <li><b>Bounded answers.</b> The driver reads answers whole and parses them recursively, so the
+ *       HTTP client it is handed (also the one in {@link
+ *       dev.ephemera.vault.VaultCredentials#driverConfig()}) reads each answer first: at most 1 MiB
+ *       (core's {@code BoundedBody}) and nested at most 64 deep, else MALFORMED_RESPONSE.
  *   <li><b>KV reads are audited, not engine-managed.</b> {@link dev.ephemera.vault.VaultKv}
  *       publishes a {@code SECRET_READ} event per read (path, version, principal, outcome, never
  *       the value) to the same listeners, off the caller's thread and outside any lock.
- *   <li><b>Plain HTTP only to loopback</b> unless the builder opts in.
+ *   <li><b>Plain HTTP only to loopback</b> unless the builder opts in with {@code
+ *       allowPlainHttp(true)} (core's {@code EndpointPolicy}, checked again on every request).
+ *   <li><b>One builder shape.</b> The engine setters are core's {@code EngineConfigurable}, named
+ *       as in every backend; the builder adds only what is Vault's.
  * </ul>
  */
 @NullMarked

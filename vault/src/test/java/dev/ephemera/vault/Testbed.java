@@ -1,6 +1,7 @@
 package dev.ephemera.vault;
 
 import dev.ephemera.core.refresh.RefreshPolicy;
+import dev.ephemera.core.spi.http.EndpointPolicy;
 import dev.ephemera.testkit.RecordingAuditListener;
 import dev.ephemera.testkit.emulator.JournalEntry;
 import dev.ephemera.testkit.oidc.OidcIssuer;
@@ -9,7 +10,6 @@ import dev.ephemera.testkit.oidc.TokenFile;
 import dev.ephemera.testkit.time.VirtualTime;
 import dev.ephemera.testkit.vault.VaultEmulator;
 import dev.ephemera.testkit.vault.VaultRole;
-import dev.ephemera.vault.internal.JwtAuthenticator;
 import dev.ephemera.vault.internal.Tls;
 import dev.ephemera.vault.internal.TokenIssuer;
 import dev.ephemera.vault.internal.VaultTransport;
@@ -57,27 +57,31 @@ final class Testbed implements AutoCloseable {
         .timebase(time)
         .auditListener(audit)
         .readTimeout(Duration.ofSeconds(5))
-        .tokenPolicy(RefreshPolicy.defaults())
+        .refreshPolicy(RefreshPolicy.defaults())
         .prefetch(false);
   }
 
   VaultTransport transport() {
+    return transport(vault.address(), Duration.ofSeconds(5));
+  }
+
+  VaultTransport transport(String address, Duration readTimeout) {
     return new VaultTransport(
-        vault.address(),
+        address,
         null,
         Tls.platform(),
         Duration.ofSeconds(2),
-        Duration.ofSeconds(5),
-        time.clock());
+        readTimeout,
+        time.clock(),
+        EndpointPolicy.loopbackOnly());
   }
 
   TokenIssuer tokenIssuer() {
-    VaultTransport t = transport();
-    return new TokenIssuer(
-        t,
-        new JwtAuthenticator(t, true, "kubernetes", ROLE, tokenFile.path(), "jwtFile"),
-        time.clock(),
-        null);
+    return tokenIssuer(transport(), VaultLogin.kubernetes(ROLE, tokenFile.path()));
+  }
+
+  TokenIssuer tokenIssuer(VaultTransport transport, VaultLogin login) {
+    return TokenIssuer.forLogin(transport, login, time.clock(), null);
   }
 
   int count(Predicate<JournalEntry> which) {

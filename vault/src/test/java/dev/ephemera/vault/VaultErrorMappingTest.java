@@ -9,9 +9,7 @@ import dev.ephemera.testkit.emulator.Fault;
 import dev.ephemera.testkit.oidc.ServiceAccount;
 import dev.ephemera.testkit.time.VirtualTime;
 import dev.ephemera.testkit.vault.VaultRole;
-import dev.ephemera.vault.internal.JwtAuthenticator;
 import dev.ephemera.vault.internal.LeaseIssuer;
-import dev.ephemera.vault.internal.Tls;
 import dev.ephemera.vault.internal.TokenIssuer;
 import dev.ephemera.vault.internal.VaultTransport;
 import java.nio.file.Path;
@@ -60,12 +58,8 @@ class VaultErrorMappingTest {
   }
 
   private TokenIssuer issuerFor(String role, String mount) {
-    VaultTransport t = bed.transport();
-    return new TokenIssuer(
-        t,
-        new JwtAuthenticator(t, true, mount, role, bed.tokenFile.path(), "jwtFile"),
-        bed.time.clock(),
-        null);
+    return bed.tokenIssuer(
+        bed.transport(), VaultLogin.kubernetes(role, bed.tokenFile.path()).withMount(mount));
   }
 
   @Test
@@ -139,21 +133,9 @@ class VaultErrorMappingTest {
 
   @Test
   void slowAnswer_pastTheReadTimeout_isATimeout() {
-    VaultTransport quick =
-        new VaultTransport(
-            bed.vault.address(),
-            null,
-            Tls.platform(),
-            Duration.ofSeconds(1),
-            Duration.ofSeconds(1),
-            bed.time.clock());
+    VaultTransport quick = bed.transport(bed.vault.address(), Duration.ofSeconds(1));
     TokenIssuer impatient =
-        new TokenIssuer(
-            quick,
-            new JwtAuthenticator(
-                quick, true, "kubernetes", Testbed.ROLE, bed.tokenFile.path(), "jwtFile"),
-            bed.time.clock(),
-            null);
+        bed.tokenIssuer(quick, VaultLogin.kubernetes(Testbed.ROLE, bed.tokenFile.path()));
     bed.vault.faults().next(Fault.latency(Duration.ofMillis(1600)));
     fails(
         impatient::issue, Reason.TIMEOUT, m -> assertThat(m).contains("did not complete in time"));

@@ -8,6 +8,9 @@ import io.github.jopenlibs.vault.api.Logical;
 import io.github.jopenlibs.vault.json.JsonObject;
 import io.github.jopenlibs.vault.json.JsonValue;
 import java.nio.file.Path;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.locks.ReentrantLock;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -15,8 +18,12 @@ import org.jspecify.annotations.Nullable;
  * secret id: the file holds a single-use wrapping token, unwrapped through {@code
  * sys/wrapping/unwrap} the first time it is seen; the secret id then stays in memory (never on
  * disk) for later logins until the file holds a new wrapping token.
+ *
+ * <p>No lock is held across the unwrap: the first login to see a wrapping token unwraps it, and a
+ * login that sees the same token meanwhile waits for that unwrap's outcome (a wrapping token can be
+ * used once). A failed unwrap is forgotten, so the next login tries again.
  */
-public final class AppRoleAuthenticator implements Authenticator {
+final class AppRoleAuthenticator implements Authenticator {
   private static final String UNWRAP = "sys/wrapping/unwrap";
 
   private final VaultTransport transport;
@@ -27,10 +34,14 @@ public final class AppRoleAuthenticator implements Authenticator {
   private final boolean wrapped;
   private final IssuerInfo info;
 
-  /** The wrapping token last unwrapped and the secret id it gave; guarded by this. */
-  private @Nullable Secret unwrappedFrom;
+  /** Guards {@link #unwrap}; held only to read or swap it, never across I/O. */
+  private final ReentrantLock lock = new ReentrantLock();
 
-  private @Nullable Secret unwrappedSecretId;
+  /** The wrapping token last seen and its unwrap (in flight or done); guarded by lock. */
+  private @Nullable Unwrap unwrap;
+
+  /** One wrapping token and the secret id it gives. */
+  private record Unwrap(Secret wrappingToken, CompletableFuture<Secret> secretId) {}
 
   /**
    * An AppRole login.
@@ -41,7 +52,7 @@ public final class AppRoleAuthenticator implements Authenticator {
    * @param fileSetting the setting that named the file, for error messages
    * @param wrapped whether the file holds a response-wrapped secret id
    */
-  public AppRoleAuthenticator(
+  AppRoleAuthenticator(
       VaultTransport transport,
       String mount,
       String roleId,
@@ -79,12 +90,57 @@ public final class AppRoleAuthenticator implements Authenticator {
     return VaultJson.auth(VaultJson.root(reply, Operation.LOGIN, where), Operation.LOGIN, where);
   }
 
-  private synchronized Secret secretIdFrom(Secret wrappingToken) {
-    Secret known = unwrappedSecretId;
-    Secret from = unwrappedFrom;
-    if (known != null && from != null && from.equals(wrappingToken)) {
-      return known;
+  private Secret secretIdFrom(Secret wrappingToken) {
+    Unwrap mine;
+    boolean owner;
+    lock.lock();
+    try {
+      Unwrap seen = unwrap;
+      owner = seen == null || !seen.wrappingToken().equals(wrappingToken);
+      if (seen == null || owner) {
+        mine = new Unwrap(wrappingToken, new CompletableFuture<>());
+        unwrap = mine;
+      } else {
+        mine = seen;
+      }
+    } finally {
+      lock.unlock();
     }
+    if (owner) {
+      try {
+        mine.secretId().complete(unwrapOnce(wrappingToken));
+      } catch (RuntimeException | Error e) {
+        forget(mine); // the next login tries again; no waiter is left waiting
+        mine.secretId().completeExceptionally(e);
+        throw e;
+      }
+    }
+    try {
+      return mine.secretId().join();
+    } catch (CompletionException e) {
+      Throwable cause = e.getCause();
+      if (cause instanceof RuntimeException r) {
+        throw r;
+      }
+      if (cause instanceof Error err) {
+        throw err;
+      }
+      throw e;
+    }
+  }
+
+  private void forget(Unwrap failed) {
+    lock.lock();
+    try {
+      if (unwrap == failed) {
+        unwrap = null;
+      }
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  private Secret unwrapOnce(Secret wrappingToken) {
     Reply reply =
         transport.exchange(
             Operation.UNWRAP,
@@ -101,10 +157,7 @@ public final class AppRoleAuthenticator implements Authenticator {
     if (id.isEmpty()) {
       throw VaultErrors.malformed(Operation.UNWRAP, UNWRAP, "no data.secret_id");
     }
-    Secret secretId = Secret.of(id);
-    unwrappedFrom = wrappingToken;
-    unwrappedSecretId = secretId;
-    return secretId;
+    return Secret.of(id);
   }
 
   @Override

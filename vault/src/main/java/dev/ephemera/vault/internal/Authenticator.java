@@ -3,7 +3,7 @@ package dev.ephemera.vault.internal;
 import dev.ephemera.core.spi.IssuerInfo;
 
 /** One login flow: reads its credential afresh and logs in, one round trip to Vault. */
-public interface Authenticator {
+interface Authenticator {
 
   /**
    * Logs in.

@@ -11,7 +11,7 @@ import org.jspecify.annotations.Nullable;
  * it is a live JWT, and posts {@code {"role","jwt"}} to {@code auth/<mount>/login}. The token's
  * {@code sub} becomes the audit principal.
  */
-public final class JwtAuthenticator implements Authenticator {
+final class JwtAuthenticator implements Authenticator {
   private final VaultTransport transport;
   private final boolean kubernetes;
   private final String mount;
@@ -30,7 +30,7 @@ public final class JwtAuthenticator implements Authenticator {
    * @param file the JWT file
    * @param fileSetting the setting that named the file, for error messages
    */
-  public JwtAuthenticator(
+  JwtAuthenticator(
       VaultTransport transport,
       boolean kubernetes,
       String mount,

@@ -11,7 +11,7 @@ import org.jspecify.annotations.Nullable;
  * @param body the body text
  * @param retryAfter the parsed {@code Retry-After} header, or {@code null}
  */
-public record Reply(int status, String body, @Nullable Duration retryAfter) {
+record Reply(int status, String body, @Nullable Duration retryAfter) {
 
   /** True for 2xx. */
   public boolean ok() {

@@ -2,6 +2,7 @@ package dev.ephemera.vault.internal;
 
 import dev.ephemera.core.spi.CredentialIssuer;
 import dev.ephemera.core.spi.IssuerInfo;
+import dev.ephemera.vault.VaultLogin;
 import dev.ephemera.vault.VaultToken;
 import io.github.jopenlibs.vault.api.Auth;
 import java.time.Clock;
@@ -26,11 +27,37 @@ public final class TokenIssuer implements CredentialIssuer<VaultToken> {
   private final @Nullable Duration increment;
 
   /**
-   * An issuer.
+   * An issuer that logs in as {@code login} says.
    *
    * @param increment the TTL asked of renew-self, or {@code null} to let Vault apply the role's
    */
-  public TokenIssuer(
+  public static TokenIssuer forLogin(
+      VaultTransport transport, VaultLogin login, Clock clock, @Nullable Duration increment) {
+    return new TokenIssuer(transport, authenticator(login, transport), clock, increment);
+  }
+
+  private static Authenticator authenticator(VaultLogin login, VaultTransport transport) {
+    return switch (login.method()) {
+      case KUBERNETES, JWT ->
+          new JwtAuthenticator(
+              transport,
+              login.method() == VaultLogin.Method.KUBERNETES,
+              login.mount(),
+              login.role().orElse(null),
+              login.file(),
+              login.fileSetting());
+      case APPROLE ->
+          new AppRoleAuthenticator(
+              transport,
+              login.mount(),
+              login.roleId().orElseThrow(),
+              login.file(),
+              login.fileSetting(),
+              login.wrapped());
+    };
+  }
+
+  private TokenIssuer(
       VaultTransport transport,
       Authenticator authenticator,
       Clock clock,

@@ -11,51 +11,23 @@ import java.util.List;
 
 /**
  * Vault's error envelope ({@code {"errors":["..."]}}) and status codes, mapped to {@link
- * CredentialUnavailableException} reasons:
- *
- * <table>
- *   <caption>Status to reason</caption>
- *   <tr><th>status</th><th>reason</th></tr>
- *   <tr><td>400</td><td>depends on the call: CONFIGURATION for logins and reads (bad role, path,
- *       secret id), REJECTED for renewals (lease or token cannot be extended)</td></tr>
- *   <tr><td>401, 403</td><td>REJECTED (permission denied, invalid JWT, revoked token)</td></tr>
- *   <tr><td>404, 405</td><td>CONFIGURATION (no such mount, path or method)</td></tr>
- *   <tr><td>408</td><td>TIMEOUT</td></tr>
- *   <tr><td>412, 5xx (503 sealed)</td><td>UNAVAILABLE, Retry-After honoured (core's RetryAfter)</td></tr>
- *   <tr><td>429</td><td>THROTTLED, Retry-After honoured</td></tr>
- *   <tr><td>other 4xx</td><td>REJECTED</td></tr>
- * </table>
+ * CredentialUnavailableException} reasons by core's {@link
+ * dev.ephemera.core.spi.http.StatusReasons} with Vault's own overrides (see {@link Operation}): 400
+ * CONFIGURATION for logins and reads, REJECTED for renewals; 412 UNAVAILABLE. Retry-After is read
+ * by core's {@link dev.ephemera.core.spi.http.RetryAfter}.
  *
  * <p>Messages quote Vault's own errors, sanitized with the secrets the call sent.
  */
-public final class VaultErrors {
+final class VaultErrors {
   private VaultErrors() {}
 
   /** The reason a status means for {@code operation}. */
-  public static Reason reasonFor(int status, Operation operation) {
-    if (status == 400) {
-      return operation.badRequest();
-    }
-    if (status == 401 || status == 403) {
-      return Reason.REJECTED;
-    }
-    if (status == 404 || status == 405) {
-      return Reason.CONFIGURATION;
-    }
-    if (status == 408) {
-      return Reason.TIMEOUT;
-    }
-    if (status == 429) {
-      return Reason.THROTTLED;
-    }
-    if (status == 412 || status >= 500) {
-      return Reason.UNAVAILABLE;
-    }
-    return Reason.REJECTED;
+  static Reason reasonFor(int status, Operation operation) {
+    return operation.reasonFor(status);
   }
 
   /** The exception for an error reply. */
-  public static CredentialUnavailableException failure(
+  static CredentialUnavailableException failure(
       Operation operation, String where, Reply reply, Secret... known) {
     String messages = messages(reply.body(), known);
     String text =
@@ -71,7 +43,7 @@ public final class VaultErrors {
   }
 
   /** A malformed-response exception. */
-  public static CredentialUnavailableException malformed(
+  static CredentialUnavailableException malformed(
       Operation operation, String where, String problem) {
     return new CredentialUnavailableException(
         Reason.MALFORMED_RESPONSE,
@@ -80,11 +52,15 @@ public final class VaultErrors {
 
   /**
    * The {@code errors} of an error body, joined with "; " and sanitized; the raw body (sanitized)
-   * when it is not Vault's envelope; empty for no body or {@code {"errors":[]}}.
+   * when it is not Vault's envelope or nests too deeply to parse; empty for no body or {@code
+   * {"errors":[]}}.
    */
   static String messages(String body, Secret... known) {
     if (body.isBlank()) {
       return "";
+    }
+    if (JsonDepth.tooDeep(body)) {
+      return ErrorText.sanitize(body, known); // never handed to the recursive parser
     }
     List<String> found = new ArrayList<>();
     try {

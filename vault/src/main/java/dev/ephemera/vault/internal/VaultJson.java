@@ -16,11 +16,11 @@ import org.jspecify.annotations.Nullable;
  * response classes swallow parse errors and default missing fields, which would let a garbled
  * answer through as an empty token.
  */
-public final class VaultJson {
+final class VaultJson {
   private VaultJson() {}
 
   /** The {@code auth} block of a login or renew-self answer. */
-  public record Auth(
+  record Auth(
       Secret clientToken,
       String accessor,
       long leaseDuration,
@@ -35,7 +35,7 @@ public final class VaultJson {
   }
 
   /** The lease fields of a dynamic-secret read or lease renewal. */
-  public record Lease(
+  record Lease(
       String leaseId,
       long leaseDuration,
       boolean renewable,
@@ -48,7 +48,11 @@ public final class VaultJson {
   }
 
   /** The body as a JSON object. */
-  public static JsonObject root(Reply reply, Operation op, String where) {
+  static JsonObject root(Reply reply, Operation op, String where) {
+    if (JsonDepth.tooDeep(reply.body())) {
+      throw VaultErrors.malformed(
+          op, where, "JSON nested deeper than " + JsonDepth.LIMIT + " levels");
+    }
     try {
       JsonValue v = Json.parse(reply.body());
       if (v.isObject()) {
@@ -62,7 +66,7 @@ public final class VaultJson {
   }
 
   /** Reads the {@code auth} block, requiring a token, an accessor and a positive TTL. */
-  public static Auth auth(JsonObject root, Operation op, String where) {
+  static Auth auth(JsonObject root, Operation op, String where) {
     JsonValue a = root.get("auth");
     if (a == null || !a.isObject()) {
       throw VaultErrors.malformed(op, where, "no auth block");
@@ -97,7 +101,7 @@ public final class VaultJson {
    * @throws CredentialUnavailableException MALFORMED_RESPONSE for a missing lease id or a TTL that
    *     is not positive
    */
-  public static Lease lease(JsonObject root, Operation op, String where, boolean requireData) {
+  static Lease lease(JsonObject root, Operation op, String where, boolean requireData) {
     String leaseId = string(root, "lease_id");
     if (leaseId.isEmpty()) {
       throw VaultErrors.malformed(
@@ -118,7 +122,7 @@ public final class VaultJson {
   }
 
   /** Every member of {@code o} as a secret: strings as they are, anything else as JSON text. */
-  public static Map<String, Secret> secretMap(JsonObject o) {
+  static Map<String, Secret> secretMap(JsonObject o) {
     Map<String, Secret> out = new LinkedHashMap<>();
     for (JsonObject.Member m : o) {
       JsonValue v = m.getValue();
@@ -134,19 +138,19 @@ public final class VaultJson {
   }
 
   /** A string member, or empty. */
-  public static String string(JsonObject o, String name) {
+  static String string(JsonObject o, String name) {
     JsonValue v = o.get(name);
     return v != null && v.isString() ? v.asString() : "";
   }
 
   /** A boolean member, false when absent. */
-  public static boolean bool(JsonObject o, String name) {
+  static boolean bool(JsonObject o, String name) {
     JsonValue v = o.get(name);
     return v != null && v.isBoolean() && v.asBoolean();
   }
 
   /** A whole-number member, required. */
-  public static long number(JsonObject o, String name, Operation op, String where) {
+  static long number(JsonObject o, String name, Operation op, String where) {
     JsonValue v = o.get(name);
     if (v == null || !v.isNumber()) {
       throw VaultErrors.malformed(op, where, "no numeric " + name);
@@ -159,7 +163,7 @@ public final class VaultJson {
   }
 
   /** An array of strings; empty when absent or null. */
-  public static List<String> strings(@Nullable JsonValue v) {
+  static List<String> strings(@Nullable JsonValue v) {
     List<String> out = new ArrayList<>();
     if (v != null && v.isArray()) {
       for (JsonValue e : v.asArray()) {
@@ -172,7 +176,7 @@ public final class VaultJson {
   }
 
   /** An object of strings (non-strings as JSON text); empty when absent or null. */
-  public static Map<String, String> stringMap(@Nullable JsonValue v) {
+  static Map<String, String> stringMap(@Nullable JsonValue v) {
     Map<String, String> out = new LinkedHashMap<>();
     if (v != null && v.isObject()) {
       for (JsonObject.Member m : v.asObject()) {

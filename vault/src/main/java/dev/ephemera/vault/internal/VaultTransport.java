@@ -4,8 +4,9 @@ import dev.ephemera.core.CredentialUnavailableException;
 import dev.ephemera.core.CredentialUnavailableException.Reason;
 import dev.ephemera.core.Secret;
 import dev.ephemera.core.spi.ErrorText;
-import dev.ephemera.core.spi.http.HttpDate;
-import dev.ephemera.core.spi.http.RetryAfter;
+import dev.ephemera.core.spi.http.BoundedBody;
+import dev.ephemera.core.spi.http.EndpointPolicy;
+import dev.ephemera.core.spi.http.WireRecorder;
 import io.github.jopenlibs.vault.VaultConfig;
 import io.github.jopenlibs.vault.VaultException;
 import io.github.jopenlibs.vault.response.VaultResponse;
@@ -16,7 +17,6 @@ import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.Objects;
 import javax.net.ssl.SSLContext;
 import org.jspecify.annotations.Nullable;
@@ -27,12 +27,14 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>The driver is used with its own retries off ({@code maxRetries} 0, the default): the refresh
  * engine alone decides when to try again. All calls share one {@link HttpClient} (connect timeout,
- * TLS context) instead of the driver's new client per request, and each request carries the read
- * timeout.
+ * TLS context, bounded reads: {@link RecordingHttpClient}) instead of the driver's new client per
+ * request, and each request carries the read timeout. What the driver drops (status, headers, error
+ * bodies) is read back from the core {@link WireRecorder}.
  */
 public final class VaultTransport {
   private final String address;
   private final @Nullable String namespace;
+  private final WireRecorder recorder = new WireRecorder();
   private final RecordingHttpClient http;
   private final int readTimeoutSeconds;
   private final int connectTimeoutSeconds;
@@ -40,7 +42,7 @@ public final class VaultTransport {
 
   /** A call into the driver; {@code null} for calls that return nothing (revoke-self). */
   @FunctionalInterface
-  public interface DriverCall {
+  interface DriverCall {
     /** Makes the call. */
     @Nullable VaultResponse run() throws VaultException;
   }
@@ -48,12 +50,14 @@ public final class VaultTransport {
   /**
    * A transport.
    *
-   * @param address the Vault address, without trailing slash
+   * @param address the Vault address, without trailing slash, already checked against {@code
+   *     endpoints}
    * @param namespace the Enterprise namespace, or {@code null}
    * @param tls the TLS context for HTTPS
    * @param connectTimeout connect timeout (whole seconds, at least one)
    * @param readTimeout per-request timeout (whole seconds, at least one)
    * @param clock for Retry-After dates
+   * @param endpoints where requests may go (checked again on every request)
    */
   public VaultTransport(
       String address,
@@ -61,7 +65,8 @@ public final class VaultTransport {
       SSLContext tls,
       Duration connectTimeout,
       Duration readTimeout,
-      Clock clock) {
+      Clock clock,
+      EndpointPolicy endpoints) {
     this.address = Objects.requireNonNull(address, "address");
     this.namespace = namespace;
     this.connectTimeoutSeconds = seconds(connectTimeout);
@@ -75,7 +80,9 @@ public final class VaultTransport {
                 .followRedirects(HttpClient.Redirect.NEVER)
                 .connectTimeout(Duration.ofSeconds(connectTimeoutSeconds))
                 .sslContext(tls)
-                .build());
+                .build(),
+            recorder,
+            Objects.requireNonNull(endpoints, "endpoints"));
   }
 
   private static int seconds(Duration d) {
@@ -115,7 +122,7 @@ public final class VaultTransport {
    * @param engineVersion the KV engine version the driver should assume (1: paths used verbatim)
    * @param prefixPathDepth path segments in the KV mount (for KV v2 reads)
    */
-  public VaultConfig config(@Nullable Secret token, int engineVersion, int prefixPathDepth) {
+  VaultConfig config(@Nullable Secret token, int engineVersion, int prefixPathDepth) {
     try {
       VaultConfig c =
           new VaultConfig()
@@ -144,50 +151,44 @@ public final class VaultTransport {
    * @param where the Vault path, for messages
    * @param known secrets the call sent, scrubbed from any text kept
    * @throws CredentialUnavailableException UNAVAILABLE or TIMEOUT when Vault could not be reached
-   *     or did not answer in time; MALFORMED_RESPONSE when a 2xx answer could not be read
+   *     or did not answer in time; MALFORMED_RESPONSE when an answer was too long, nested too
+   *     deeply, or (2xx) could not be read
    */
-  public Reply exchange(Operation operation, String where, DriverCall call, Secret... known) {
-    http.reset();
-    VaultResponse response;
-    try {
-      response = call.run();
-    } catch (VaultException e) {
-      RecordingHttpClient.Exchange x = http.takeLast();
-      if (x == null) {
-        throw transportFailure(operation, where, e);
+  Reply exchange(Operation operation, String where, DriverCall call, Secret... known) {
+    try (WireRecorder.Exchange x = recorder.open()) {
+      VaultResponse response;
+      try {
+        response = call.run();
+      } catch (VaultException | RuntimeException e) {
+        return afterFailure(operation, where, x, e, known);
       }
-      if (x.status() < 400) {
-        throw VaultErrors.malformed(
-            operation, where, "a response that cannot be read (" + describe(e, known) + ")");
+      Duration hint = x.retryAfter(clock.instant()).orElse(null);
+      if (response == null) {
+        return new Reply(204, "", hint);
       }
-      return reply(x, x.errorBody());
-    } catch (RuntimeException e) {
-      RecordingHttpClient.Exchange x = http.takeLast();
-      if (x != null && x.status() >= 400) {
-        return reply(x, x.errorBody());
-      }
+      RestResponse rest = response.getRestResponse();
+      return new Reply(rest.getStatus(), new String(rest.getBody(), StandardCharsets.UTF_8), hint);
+    }
+  }
+
+  /** An error reply to classify, or the exception for a call that got none that can be read. */
+  private Reply afterFailure(
+      Operation operation, String where, WireRecorder.Exchange x, Exception e, Secret... known) {
+    IOException io = x.failure().orElse(null);
+    if (io instanceof BoundedBody.TooLargeException || io instanceof JsonDepth.TooDeepException) {
       throw VaultErrors.malformed(
-          operation, where, "a response that cannot be read (" + describe(e, known) + ")");
+          operation, where, "an answer it refuses to read (" + io.getMessage() + ")");
     }
-    RecordingHttpClient.Exchange x = http.takeLast();
-    if (response == null) {
-      return new Reply(204, "", x == null ? null : retryAfter(x));
+    int status = x.status();
+    if (status >= 400) {
+      return new Reply(
+          status, x.errorBody().orElse(""), x.retryAfter(clock.instant()).orElse(null));
     }
-    RestResponse rest = response.getRestResponse();
-    return new Reply(
-        rest.getStatus(),
-        new String(rest.getBody(), StandardCharsets.UTF_8),
-        x == null ? null : retryAfter(x));
-  }
-
-  private Reply reply(RecordingHttpClient.Exchange x, String body) {
-    return new Reply(x.status(), body, retryAfter(x));
-  }
-
-  /** Vault's Retry-After by core's one reading; a date counts from Vault's own Date if sent. */
-  private @Nullable Duration retryAfter(RecordingHttpClient.Exchange x) {
-    Instant now = HttpDate.parse(x.date()).orElseGet(clock::instant);
-    return RetryAfter.parse(x.retryAfter(), now).orElse(null);
+    if (status < 0 && e instanceof VaultException) {
+      throw transportFailure(operation, where, e);
+    }
+    throw VaultErrors.malformed(
+        operation, where, "a response that cannot be read (" + describe(e, known) + ")");
   }
 
   private CredentialUnavailableException transportFailure(

@@ -23,6 +23,9 @@ class VaultErrorsTest {
     assertThat(VaultErrors.reasonFor(501, Operation.LOGIN)).isEqualTo(Reason.UNAVAILABLE);
     assertThat(VaultErrors.reasonFor(408, Operation.LOGIN)).isEqualTo(Reason.TIMEOUT);
     assertThat(VaultErrors.reasonFor(418, Operation.LOGIN)).isEqualTo(Reason.REJECTED);
+    assertThat(VaultErrors.reasonFor(307, Operation.LOGIN))
+        .as("a redirect (a standby pointing at the active node) is transient, as in core's table")
+        .isEqualTo(Reason.UNAVAILABLE);
   }
 
   @Test
