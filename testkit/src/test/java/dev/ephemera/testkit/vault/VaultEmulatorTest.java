@@ -289,8 +289,8 @@ class VaultEmulatorTest {
 
   @Test
   void humanDurations_dropZeroParts_likeVault() {
-    assertThat(VaultProtocol.humanDuration(3600)).isEqualTo("1h");
-    assertThat(VaultProtocol.humanDuration(602)).isEqualTo("10m2s");
-    assertThat(VaultProtocol.humanDuration(0)).isEqualTo("0s");
+    assertThat(VaultTtl.humanDuration(3600)).isEqualTo("1h");
+    assertThat(VaultTtl.humanDuration(602)).isEqualTo("10m2s");
+    assertThat(VaultTtl.humanDuration(0)).isEqualTo("0s");
   }
 }
