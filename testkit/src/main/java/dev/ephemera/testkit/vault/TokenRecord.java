@@ -1,9 +1,11 @@
 package dev.ephemera.testkit.vault;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 
 /** One token {@link VaultTokens} issued, with its secret value (PROTOCOLS.md §4.2, §4.3). */
 final class TokenRecord {
@@ -27,6 +29,11 @@ final class TokenRecord {
     this.role = role;
     this.metadata = metadata;
     this.life = life;
+  }
+
+  /** The identity entity the token belongs to: one per role, the same in every answer. */
+  String entityId() {
+    return UUID.nameUUIDFromBytes(role.name().getBytes(StandardCharsets.UTF_8)).toString();
   }
 
   boolean alive(Instant now) {

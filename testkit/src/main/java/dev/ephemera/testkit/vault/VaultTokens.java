@@ -11,7 +11,6 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ephemera.testkit.emulator.EmulatedRequest;
 import dev.ephemera.testkit.emulator.EmulatedResponse;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -20,7 +19,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.UUID;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -111,7 +109,7 @@ final class VaultTokens {
     data.put("creation_time", t.life.issuedAt().getEpochSecond());
     data.put("creation_ttl", min(t.role.ttl(), min(t.role.maxTtl(), systemMaxTtl)).toSeconds());
     data.put("display_name", t.authPath.split("/")[1] + "-" + t.role.name());
-    data.put("entity_id", UUID.randomUUID().toString());
+    data.put("entity_id", t.entityId());
     data.put("expire_time", rfc3339(t.life.expiresAt()));
     data.put("explicit_max_ttl", 0);
     data.put("id", t.value);
@@ -166,9 +164,7 @@ final class VaultTokens {
     t.metadata.forEach(meta::put);
     auth.put("lease_duration", leaseDuration);
     auth.put("renewable", t.role.renewable());
-    auth.put(
-        "entity_id",
-        UUID.nameUUIDFromBytes(t.role.name().getBytes(StandardCharsets.UTF_8)).toString());
+    auth.put("entity_id", t.entityId());
     auth.put("token_type", "service");
     auth.put("orphan", true);
     auth.putNull("mfa_requirement");
