@@ -1,35 +1,20 @@
 package dev.ephemera.testkit.aws;
 
-import com.nimbusds.jose.util.JSONObjectUtils;
-import dev.ephemera.testkit.emulator.EmulatedProtocol;
-import dev.ephemera.testkit.emulator.EmulatedRequest;
-import dev.ephemera.testkit.emulator.EmulatedResponse;
 import dev.ephemera.testkit.emulator.Emulator;
 import dev.ephemera.testkit.emulator.FaultPlan;
 import dev.ephemera.testkit.emulator.Journal;
 import dev.ephemera.testkit.oidc.OidcIssuer;
-import dev.ephemera.testkit.oidc.TokenRejectedException;
-import dev.ephemera.testkit.oidc.VerifiedToken;
 import java.net.URI;
-import java.text.ParseException;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.format.DateTimeFormatter;
-import java.time.temporal.ChronoUnit;
-import java.util.ArrayDeque;
-import java.util.ArrayList;
 import java.util.Collection;
-import java.util.Deque;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
-import java.util.UUID;
-import java.util.regex.Pattern;
-import org.jspecify.annotations.Nullable;
 
 /**
  * AWS STS {@code AssumeRoleWithWebIdentity} on loopback, as PROTOCOLS.md §1.1 describes it: {@code
@@ -51,35 +36,20 @@ public final class StsEmulator implements AutoCloseable {
   /** The audience IRSA tokens carry. */
   public static final String DEFAULT_AUDIENCE = "sts.amazonaws.com";
 
-  private static final String NS = "https://sts.amazonaws.com/doc/2011-06-15/";
-  private static final Pattern SESSION_NAME = Pattern.compile("[\\w+=,.@-]{2,64}");
-  private static final Pattern ROLE_ARN =
-      Pattern.compile("arn:aws[a-z-]*:iam::(\\d{12}):role/(?:[\\w+=,.@-]+/)*([\\w+=,.@-]+)");
-  private static final Pattern POLICY_ARN =
-      Pattern.compile("arn:aws[a-z-]*:iam::(\\d{12}|aws):policy/[\\w+=,.@/-]+");
-
-  private record Role(String arn, Duration maxSession, Set<String> subjects) {}
-
-  private final OidcIssuer oidc;
-  private final String audience;
   private final Clock clock;
-  private final Map<String, Role> roles;
-  private final Set<String> rejectedSubjects;
-  private final boolean regionDisabled;
-  private final String roleIdPrefix = AwsIds.roleId();
-  private final Deque<StsError> forced = new ArrayDeque<>();
+  private final Map<String, StsRole> roles;
+  private final StsProtocol protocol;
   private final IssuedLedger ledger = new IssuedLedger();
   private final Emulator emulator;
 
   private StsEmulator(Builder b) {
-    this.oidc = b.oidc;
-    this.audience = b.audience;
     this.clock = b.clock;
     this.roles = Map.copyOf(b.roles);
-    this.rejectedSubjects = Set.copyOf(b.rejectedSubjects);
-    this.regionDisabled = b.regionDisabled;
+    this.protocol =
+        new StsProtocol(
+            b.oidc, b.audience, clock, roles, b.rejectedSubjects, b.regionDisabled, ledger);
     this.emulator =
-        Emulator.builder("sts", new Protocol()).clock(clock).https(b.https).port(b.port).start();
+        Emulator.builder("sts", protocol).clock(clock).https(b.https).port(b.port).start();
   }
 
   /** A builder for an STS that trusts tokens from {@code oidc}. */
@@ -114,9 +84,7 @@ public final class StsEmulator implements AutoCloseable {
 
   /** The next request is answered with {@code error} (after parameter parsing), in order. */
   public StsEmulator failNext(StsError error) {
-    synchronized (forced) {
-      forced.add(Objects.requireNonNull(error, "error"));
-    }
+    protocol.failNext(Objects.requireNonNull(error, "error"));
     return this;
   }
 
@@ -148,343 +116,13 @@ public final class StsEmulator implements AutoCloseable {
     return "StsEmulator[" + emulator.baseUrl() + ", roles=" + roles.keySet() + "]";
   }
 
-  // ------------------------------------------------------------------ wire
-
-  private final class Protocol implements EmulatedProtocol {
-    @Override
-    public EmulatedResponse handle(EmulatedRequest request) {
-      return respond(request, false);
-    }
-
-    @Override
-    public EmulatedResponse error(int status, EmulatedRequest request) {
-      StsError e =
-          switch (status) {
-            case 403 -> StsError.ACCESS_DENIED;
-            case 429 -> StsError.THROTTLING;
-            case 400 -> StsError.VALIDATION_ERROR;
-            case 503, 502, 504 -> StsError.SERVICE_UNAVAILABLE;
-            default -> StsError.INTERNAL_FAILURE;
-          };
-      return errorXml(status, e.type(), e.code(), e.message());
-    }
-
-    @Override
-    public EmulatedResponse throttled(Duration retryAfter, EmulatedRequest request) {
-      // STS throttles with 400 and no Retry-After header (observed).
-      return errorXml(StsError.THROTTLING);
-    }
-
-    @Override
-    public EmulatedResponse expiredCredential(EmulatedRequest request) {
-      return respond(request, true);
-    }
-
-    @Override
-    public EmulatedResponse malformed(EmulatedRequest request) {
-      return EmulatedResponse.xml(
-          200, "<AssumeRoleWithWebIdentityResponse xmlns=\"" + NS + "\"><<garbage");
-    }
-  }
-
-  private EmulatedResponse respond(EmulatedRequest request, boolean alreadyExpired) {
-    Map<String, String> p = new LinkedHashMap<>(request.query());
-    p.putAll(request.form());
-    if (!request.method().equals("POST") && !request.method().equals("GET")) {
-      return errorXml(405, "Sender", "InvalidAction", "Only POST and GET are supported");
-    }
-    String action = p.getOrDefault("Action", "");
-    if (!action.equals("AssumeRoleWithWebIdentity")) {
-      return errorXml(
-          400,
-          "Sender",
-          action.isEmpty() ? "MissingAction" : "InvalidAction",
-          "Could not find operation " + action + " for version " + p.getOrDefault("Version", ""));
-    }
-    if (!"2011-06-15".equals(p.get("Version"))) {
-      return errorXml(400, "Sender", "InvalidAction", "Unsupported Version");
-    }
-    String roleArn = p.getOrDefault("RoleArn", "");
-    String sessionName = p.getOrDefault("RoleSessionName", "");
-    String token = p.getOrDefault("WebIdentityToken", "");
-    String durationText = p.getOrDefault("DurationSeconds", "3600");
-    String policy = p.get("Policy");
-    List<String> policyArns = new ArrayList<>();
-    for (int i = 1; p.containsKey("PolicyArns.member." + i + ".arn"); i++) {
-      policyArns.add(p.get("PolicyArns.member." + i + ".arn"));
-    }
-
-    List<String> violations = new ArrayList<>();
-    if (roleArn.length() < 20 || roleArn.length() > 2048) {
-      violations.add(constraint(roleArn, "roleArn", "Member must have length between 20 and 2048"));
-    }
-    if (!SESSION_NAME.matcher(sessionName).matches()) {
-      violations.add(
-          constraint(
-              sessionName,
-              "roleSessionName",
-              "Member must satisfy regular expression pattern: [\\w+=,.@-]* and have length"
-                  + " between 2 and 64"));
-    }
-    if (token.length() < 4 || token.length() > 20000) {
-      violations.add(
-          "Value at 'webIdentityToken' failed to satisfy constraint: Member must have length between 4 and 20000");
-    }
-    long duration;
-    try {
-      duration = Long.parseLong(durationText);
-    } catch (NumberFormatException e) {
-      duration = -1;
-    }
-    if (duration < 900) {
-      violations.add(
-          constraint(
-              durationText,
-              "durationSeconds",
-              "Member must have value greater than or equal to 900"));
-    } else if (duration > 43200) {
-      violations.add(
-          constraint(
-              durationText,
-              "durationSeconds",
-              "Member must have value less than or equal to 43200"));
-    }
-    if (policy != null && (policy.isEmpty() || policy.length() > 2048)) {
-      violations.add(
-          "Value at 'policy' failed to satisfy constraint: Member must have length between 1 and 2048");
-    }
-    if (policyArns.size() > 10) {
-      violations.add(
-          "Value at 'policyArns' failed to satisfy constraint: Member must have length less than or equal to 10");
-    }
-    if (!violations.isEmpty()) {
-      return errorXml(
-          400,
-          "Sender",
-          "ValidationError",
-          violations.size()
-              + " validation error"
-              + (violations.size() == 1 ? "" : "s")
-              + " detected: "
-              + String.join("; ", violations));
-    }
-    StsError forcedError;
-    synchronized (forced) {
-      forcedError = forced.poll();
-    }
-    if (forcedError != null) {
-      return errorXml(forcedError);
-    }
-    if (policy != null && !isJsonObject(policy)) {
-      return errorXml(StsError.MALFORMED_POLICY_DOCUMENT);
-    }
-    for (String arn : policyArns) {
-      if (!POLICY_ARN.matcher(arn).matches()) {
-        return errorXml(400, "Sender", "InvalidParameterValue", "Invalid policy ARN: " + arn);
-      }
-    }
-    if (regionDisabled) {
-      return errorXml(StsError.REGION_DISABLED);
-    }
-    VerifiedToken verified;
-    try {
-      verified = oidc.verify(token, audience);
-    } catch (TokenRejectedException e) {
-      if (e.problem() == TokenRejectedException.Problem.EXPIRED) {
-        return errorXml(
-            400,
-            "Sender",
-            StsError.EXPIRED_TOKEN.code(),
-            "Token expired: current date/time "
-                + clock.instant().getEpochSecond()
-                + " must be before the expiration date/time "
-                + expirationOf(token));
-      }
-      return errorXml(StsError.INVALID_IDENTITY_TOKEN);
-    }
-    if (rejectedSubjects.contains(verified.subject())) {
-      return errorXml(StsError.IDP_REJECTED_CLAIM);
-    }
-    Role role = roles.get(roleArn);
-    if (role == null || !role.subjects().contains(verified.subject())) {
-      return errorXml(StsError.ACCESS_DENIED);
-    }
-    if (duration > role.maxSession().toSeconds()) {
-      return errorXml(
-          400,
-          "Sender",
-          "ValidationError",
-          "The requested DurationSeconds exceeds the MaxSessionDuration set for this role.");
-    }
-    return success(role, verified, sessionName, duration, policy, policyArns, alreadyExpired);
-  }
-
-  private EmulatedResponse success(
-      Role role,
-      VerifiedToken token,
-      String sessionName,
-      long duration,
-      @Nullable String policy,
-      List<String> policyArns,
-      boolean alreadyExpired) {
-    var m = ROLE_ARN.matcher(role.arn());
-    String account = m.matches() ? m.group(1) : "111122223333";
-    String roleName = m.matches() ? m.group(2) : "role";
-    Instant now = clock.instant();
-    Instant expiration =
-        (alreadyExpired ? now.minusSeconds(60) : now.plusSeconds(duration))
-            .truncatedTo(ChronoUnit.SECONDS);
-    String requestId = UUID.randomUUID().toString();
-    IssuedAwsCredentials c =
-        new IssuedAwsCredentials(
-            AwsIds.accessKeyId(),
-            AwsIds.secretAccessKey(),
-            AwsIds.sessionToken(),
-            expiration,
-            role.arn(),
-            token.subject(),
-            sessionName,
-            Optional.ofNullable(policy),
-            policyArns,
-            requestId);
-    ledger.record(c);
-    String provider =
-        "arn:aws:iam::"
-            + account
-            + ":oidc-provider/"
-            + token.issuer().replaceFirst("^https?://", "");
-    StringBuilder xml = new StringBuilder(1024);
-    xml.append("<AssumeRoleWithWebIdentityResponse xmlns=\"")
-        .append(NS)
-        .append("\">\n")
-        .append("  <AssumeRoleWithWebIdentityResult>\n")
-        .append("    <SubjectFromWebIdentityToken>")
-        .append(esc(token.subject()))
-        .append("</SubjectFromWebIdentityToken>\n")
-        .append("    <Audience>")
-        .append(esc(audience))
-        .append("</Audience>\n")
-        .append("    <AssumedRoleUser>\n")
-        .append("      <Arn>arn:aws:sts::")
-        .append(account)
-        .append(":assumed-role/")
-        .append(esc(roleName))
-        .append('/')
-        .append(esc(sessionName))
-        .append("</Arn>\n")
-        .append("      <AssumedRoleId>")
-        .append(roleIdPrefix)
-        .append(':')
-        .append(esc(sessionName))
-        .append("</AssumedRoleId>\n")
-        .append("    </AssumedRoleUser>\n")
-        .append("    <Credentials>\n")
-        .append("      <AccessKeyId>")
-        .append(c.accessKeyId())
-        .append("</AccessKeyId>\n")
-        .append("      <SecretAccessKey>")
-        .append(esc(c.secretAccessKey()))
-        .append("</SecretAccessKey>\n")
-        .append("      <SessionToken>")
-        .append(esc(c.sessionToken()))
-        .append("</SessionToken>\n")
-        .append("      <Expiration>")
-        .append(DateTimeFormatter.ISO_INSTANT.format(expiration))
-        .append("</Expiration>\n")
-        .append("    </Credentials>\n");
-    if (policy != null || !policyArns.isEmpty()) {
-      int packed =
-          (int)
-              Math.min(
-                  100,
-                  Math.ceil(
-                      ((policy == null ? 0 : policy.length()) + 64.0 * policyArns.size())
-                          * 100
-                          / 2048));
-      xml.append("    <PackedPolicySize>")
-          .append(Math.max(1, packed))
-          .append("</PackedPolicySize>\n");
-    }
-    xml.append("    <Provider>")
-        .append(esc(provider))
-        .append("</Provider>\n")
-        .append("  </AssumeRoleWithWebIdentityResult>\n")
-        .append("  <ResponseMetadata>\n")
-        .append("    <RequestId>")
-        .append(requestId)
-        .append("</RequestId>\n")
-        .append("  </ResponseMetadata>\n")
-        .append("</AssumeRoleWithWebIdentityResponse>\n");
-    return EmulatedResponse.xml(200, xml.toString());
-  }
-
-  private static EmulatedResponse errorXml(StsError e) {
-    return errorXml(e.status(), e.type(), e.code(), e.message());
-  }
-
-  private static EmulatedResponse errorXml(int status, String type, String code, String message) {
-    String body =
-        "<ErrorResponse xmlns=\""
-            + NS
-            + "\">\n  <Error>\n    <Type>"
-            + type
-            + "</Type>\n    <Code>"
-            + esc(code)
-            + "</Code>\n    <Message>"
-            + esc(message)
-            + "</Message>\n  </Error>\n  <RequestId>"
-            + UUID.randomUUID()
-            + "</RequestId>\n</ErrorResponse>\n";
-    return EmulatedResponse.xml(status, body);
-  }
-
-  private static String constraint(String value, String member, String rule) {
-    String shown = value.length() > 64 ? value.substring(0, 64) + "..." : value;
-    return "Value '" + shown + "' at '" + member + "' failed to satisfy constraint: " + rule;
-  }
-
-  private static String expirationOf(String token) {
-    try {
-      java.util.Date exp =
-          com.nimbusds.jwt.SignedJWT.parse(token).getJWTClaimsSet().getExpirationTime();
-      return exp == null ? "0" : Long.toString(exp.toInstant().getEpochSecond());
-    } catch (ParseException e) {
-      return "0";
-    }
-  }
-
-  private static boolean isJsonObject(String text) {
-    try {
-      JSONObjectUtils.parse(text);
-      return true;
-    } catch (ParseException | RuntimeException e) {
-      return false;
-    }
-  }
-
-  private static String esc(String s) {
-    StringBuilder b = new StringBuilder(s.length());
-    for (int i = 0; i < s.length(); i++) {
-      char ch = s.charAt(i);
-      switch (ch) {
-        case '<' -> b.append("&lt;");
-        case '>' -> b.append("&gt;");
-        case '&' -> b.append("&amp;");
-        case '"' -> b.append("&quot;");
-        case '\'' -> b.append("&apos;");
-        default -> b.append(ch);
-      }
-    }
-    return b.toString();
-  }
-
   /** Builds a {@link StsEmulator}. */
   public static final class Builder {
     private final OidcIssuer oidc;
     private String audience = DEFAULT_AUDIENCE;
     private Clock clock = Clock.systemUTC();
-    private final Map<String, Role> roles = new LinkedHashMap<>();
-    private final java.util.Set<String> rejectedSubjects = new java.util.HashSet<>();
+    private final Map<String, StsRole> roles = new LinkedHashMap<>();
+    private final Set<String> rejectedSubjects = new HashSet<>();
     private boolean regionDisabled;
     private boolean https;
     private int port;
@@ -513,7 +151,7 @@ public final class StsEmulator implements AutoCloseable {
     /** A role with its maximum session duration (1..12 h) and trusted subjects. */
     public Builder role(String roleArn, Duration maxSession, Collection<String> trustedSubjects) {
       Objects.requireNonNull(roleArn, "roleArn");
-      if (!ROLE_ARN.matcher(roleArn).matches()) {
+      if (!StsRole.ARN.matcher(roleArn).matches()) {
         throw new IllegalArgumentException("not a role ARN: " + roleArn);
       }
       if (maxSession.compareTo(Duration.ofHours(1)) < 0
@@ -521,7 +159,7 @@ public final class StsEmulator implements AutoCloseable {
         throw new IllegalArgumentException(
             "a role's maximum session is 1..12 hours: " + maxSession);
       }
-      roles.put(roleArn, new Role(roleArn, maxSession, Set.copyOf(trustedSubjects)));
+      roles.put(roleArn, new StsRole(roleArn, maxSession, Set.copyOf(trustedSubjects)));
       return this;
     }
 

@@ -56,7 +56,7 @@ public final class VaultEmulator implements AutoCloseable {
 
   /** Registers a Kubernetes auth role on {@code mount} (e.g. {@code k8s-prod}). */
   public VaultEmulator kubernetesRole(String mount, VaultRole role) {
-    protocol.addRole(VaultProtocol.Method.KUBERNETES, mount, role);
+    protocol.addRole(AuthMethod.KUBERNETES, mount, role);
     return this;
   }
 
@@ -70,7 +70,7 @@ public final class VaultEmulator implements AutoCloseable {
 
   /** Registers a JWT auth role on {@code mount}. */
   public VaultEmulator jwtRole(String mount, VaultRole role) {
-    protocol.addRole(VaultProtocol.Method.JWT, mount, role);
+    protocol.addRole(AuthMethod.JWT, mount, role);
     return this;
   }
 
@@ -240,7 +240,7 @@ public final class VaultEmulator implements AutoCloseable {
      * requests must name it in {@code X-Vault-Namespace} or as a path prefix.
      */
     public Builder namespace(String namespace) {
-      this.namespace = VaultProtocol.normalizeNamespace(Objects.requireNonNull(namespace));
+      this.namespace = VaultPaths.normalizeNamespace(Objects.requireNonNull(namespace));
       return this;
     }
 

@@ -94,7 +94,7 @@ class EntraEmulatorTest {
     form.put("client_id", CLIENT);
     form.put("grant_type", "client_credentials");
     form.put("scope", scope);
-    form.put("client_assertion_type", EntraProtocol.JWT_BEARER);
+    form.put("client_assertion_type", EntraAssertions.JWT_BEARER);
     form.put("client_assertion", assertion);
     return form;
   }

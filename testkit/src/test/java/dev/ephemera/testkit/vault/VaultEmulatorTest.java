@@ -147,9 +147,12 @@ class VaultEmulatorTest {
 
   @Test
   void lookupSelf_describesTheToken() throws Exception {
-    String token = login();
+    Answer login = call("POST", "/v1/auth/kubernetes/login", "", loginBody("app", jwt(SA)));
+    String token = login.body().path("auth").path("client_token").asText();
     time.advance(Duration.ofMinutes(10));
     JsonNode data = call("GET", "/v1/auth/token/lookup-self", token, "").body().path("data");
+    assertThat(data.path("entity_id").asText())
+        .isEqualTo(login.body().path("auth").path("entity_id").asText());
     assertThat(data.path("ttl").asLong()).isEqualTo(3000);
     assertThat(data.path("expire_time").asText()).isEqualTo("2026-01-01T01:00:00Z");
     assertThat(data.path("accessor").asText()).isEqualTo(vault.accessorOf(token).orElseThrow());
@@ -289,8 +292,8 @@ class VaultEmulatorTest {
 
   @Test
   void humanDurations_dropZeroParts_likeVault() {
-    assertThat(VaultProtocol.humanDuration(3600)).isEqualTo("1h");
-    assertThat(VaultProtocol.humanDuration(602)).isEqualTo("10m2s");
-    assertThat(VaultProtocol.humanDuration(0)).isEqualTo("0s");
+    assertThat(VaultTtl.humanDuration(3600)).isEqualTo("1h");
+    assertThat(VaultTtl.humanDuration(602)).isEqualTo("10m2s");
+    assertThat(VaultTtl.humanDuration(0)).isEqualTo("0s");
   }
 }
