@@ -13,21 +13,17 @@ import dev.ephemera.core.CredentialConfigurationException;
 import dev.ephemera.core.CredentialSource;
 import dev.ephemera.core.CredentialSources;
 import dev.ephemera.core.Environment;
-import dev.ephemera.core.audit.AuditListener;
-import dev.ephemera.core.refresh.RefreshPolicy;
-import dev.ephemera.core.refresh.Timebase;
+import dev.ephemera.core.refresh.EngineConfigurable;
+import dev.ephemera.core.refresh.EngineSettings;
 import dev.ephemera.core.scope.ScopedCredentials;
 import dev.ephemera.core.spi.CredentialIssuer;
 import java.net.URI;
-import java.net.URISyntaxException;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Locale;
 import java.util.Objects;
 import java.util.Set;
+import java.util.function.Consumer;
 import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 
@@ -65,8 +61,11 @@ public final class AzureWorkloadIdentity implements AutoCloseable {
   /** The Entra authority host, e.g. {@code https://login.microsoftonline.us/}; optional. */
   public static final String AZURE_AUTHORITY_HOST = "AZURE_AUTHORITY_HOST";
 
-  /** Default for {@link Builder#timeout(Duration)}. */
-  public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(10);
+  /** Default for {@link Builder#connectTimeout(Duration)}. */
+  public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(10);
+
+  /** Default for {@link Builder#readTimeout(Duration)}. */
+  public static final Duration DEFAULT_READ_TIMEOUT = Duration.ofSeconds(10);
 
   /** Default for {@link Builder#scopeIdleTimeout(Duration)}. */
   public static final Duration DEFAULT_SCOPE_IDLE_TIMEOUT = Duration.ofHours(3);
@@ -76,25 +75,22 @@ public final class AzureWorkloadIdentity implements AutoCloseable {
           "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
   private static final Pattern TENANT = Pattern.compile("[A-Za-z0-9.-]{1,256}");
 
+  /** The default prefix of source names. */
+  private static final String DEFAULT_NAME = "azure";
+
   private final EntraClient client;
-  private final String name;
-  private final Timebase timebase;
-  private final RefreshPolicy policy;
-  private final List<AuditListener> listeners;
+  private final EngineSettings engine;
   private final ScopedCredentials<String, BearerToken> scopes;
   private final EphemeraTokenCredential tokenCredential;
 
   private AzureWorkloadIdentity(Builder b, WorkloadIdentitySettings settings, HttpClient http) {
     this.client = new EntraClient(settings, http);
-    this.name = b.name;
-    this.timebase = b.timebase;
-    this.policy = b.policy;
-    this.listeners = List.copyOf(b.listeners);
+    this.engine = b.engine.build();
     this.scopes =
         ScopedCredentials.<String, BearerToken>builder(this::newSource)
             .expireAfterAccess(b.scopeIdleTimeout)
             .maximumSize(b.maximumScopes)
-            .timebase(timebase)
+            .timebase(engine.timebase())
             .build();
     this.tokenCredential = new EphemeraTokenCredential(this::source, settings.tenantId());
   }
@@ -152,7 +148,7 @@ public final class AzureWorkloadIdentity implements AutoCloseable {
    * or scheduling. For building a source with {@link CredentialSources#refreshing} yourself.
    */
   public CredentialIssuer<BearerToken> issuer(String scope) {
-    return new EntraTokenIssuer(client, checkScope(scope), timebase.clock());
+    return new EntraTokenIssuer(client, checkScope(scope), engine.timebase().clock());
   }
 
   /** The scopes with a live source. */
@@ -201,12 +197,11 @@ public final class AzureWorkloadIdentity implements AutoCloseable {
   }
 
   private CredentialSource<BearerToken> newSource(String scope) {
-    return CredentialSources.refreshing(new EntraTokenIssuer(client, scope, timebase.clock()))
-        .name(name + "[" + scope + "]")
-        .timebase(timebase)
-        .policy(policy)
-        .auditListeners(listeners)
-        .build();
+    var source =
+        CredentialSources.refreshing(
+            new EntraTokenIssuer(client, scope, engine.timebase().clock()));
+    engine.applyTo(source, DEFAULT_NAME);
+    return source.name(engine.name().orElse(DEFAULT_NAME) + "[" + scope + "]").build();
   }
 
   private static String checkScope(String scope) {
@@ -229,8 +224,19 @@ public final class AzureWorkloadIdentity implements AutoCloseable {
   /**
    * Builds an {@link AzureWorkloadIdentity}. Every setter validates its argument; {@link #build()}
    * falls back to the {@link #environment} for what was not set and names the missing setting.
+   *
+   * <p>The engine settings are the ones every Ephemera backend builder shares ({@link
+   * EngineConfigurable}): {@code name} is the prefix of each scope's source name, {@code
+   * name[scope]} (default {@code azure}); {@code refreshPolicy}, {@code timebase}, {@code
+   * auditListener(s)}, {@code auditHost}, {@code prefetch} and {@code random} apply to every
+   * scope's source.
+   *
+   * <p>There is no {@code allowPlainHttp} opt-in here, unlike the other backends: MSAL accepts only
+   * https authorities, loopback included, so the authority host is always https (tests serve the
+   * testkit's loopback certificate).
    */
-  public static final class Builder {
+  public static final class Builder implements EngineConfigurable<Builder> {
+    private final EngineSettings.Builder engine = EngineSettings.builder();
     private @Nullable Environment environment;
     private @Nullable String clientId;
     private @Nullable String tenantId;
@@ -238,15 +244,18 @@ public final class AzureWorkloadIdentity implements AutoCloseable {
     private @Nullable String authorityHost;
     private @Nullable Boolean instanceDiscovery;
     private @Nullable HttpClient httpClient;
-    private Duration timeout = DEFAULT_TIMEOUT;
-    private Timebase timebase = Timebase.system();
-    private RefreshPolicy policy = RefreshPolicy.defaults();
-    private final List<AuditListener> listeners = new ArrayList<>();
-    private String name = "azure";
+    private Duration connectTimeout = DEFAULT_CONNECT_TIMEOUT;
+    private Duration readTimeout = DEFAULT_READ_TIMEOUT;
     private Duration scopeIdleTimeout = DEFAULT_SCOPE_IDLE_TIMEOUT;
     private long maximumScopes = 100;
 
     private Builder() {}
+
+    @Override
+    public Builder engine(Consumer<? super EngineSettings.Builder> change) {
+      change.accept(engine);
+      return this;
+    }
 
     /** Where unset settings come from ({@value AzureWorkloadIdentity#AZURE_CLIENT_ID}, ...). */
     public Builder environment(Environment environment) {
@@ -282,7 +291,8 @@ public final class AzureWorkloadIdentity implements AutoCloseable {
 
     /**
      * The authority host, {@code https://host[:port]/}; overrides {@value
-     * AzureWorkloadIdentity#AZURE_AUTHORITY_HOST}. HTTPS only: MSAL refuses any other scheme.
+     * AzureWorkloadIdentity#AZURE_AUTHORITY_HOST}. HTTPS only, loopback included: MSAL refuses any
+     * other scheme, so there is no plain-HTTP opt-in.
      */
     public Builder authorityHost(String authorityHost) {
       this.authorityHost = Objects.requireNonNull(authorityHost, "authorityHost");
@@ -300,48 +310,26 @@ public final class AzureWorkloadIdentity implements AutoCloseable {
 
     /**
      * The azure-core HTTP client for Entra (proxy, TLS, timeouts are its own); default a JDK {@code
-     * HttpClient} with {@link #timeout(Duration)}.
+     * HttpClient} with {@link #connectTimeout(Duration)} and {@link #readTimeout(Duration)}.
+     * Whatever the client, Ephemera reads at most 1 MiB of any answer.
      */
     public Builder httpClient(HttpClient httpClient) {
       this.httpClient = Objects.requireNonNull(httpClient, "httpClient");
       return this;
     }
 
-    /** Connect and response timeout of the default HTTP client; default 10 s; positive. */
-    public Builder timeout(Duration timeout) {
-      Objects.requireNonNull(timeout, "timeout");
-      if (timeout.isNegative() || timeout.isZero()) {
-        throw new IllegalArgumentException("timeout must be positive: " + timeout);
-      }
-      this.timeout = timeout;
+    /** Connect timeout of the default HTTP client; default 10 s; positive. */
+    public Builder connectTimeout(Duration timeout) {
+      this.connectTimeout = positive(timeout, "connectTimeout");
       return this;
     }
 
-    /** Clock, ticker and scheduler of every source; default {@link Timebase#system()}. */
-    public Builder timebase(Timebase timebase) {
-      this.timebase = Objects.requireNonNull(timebase, "timebase");
-      return this;
-    }
-
-    /** When to refresh and retry; default {@link RefreshPolicy#defaults()}. */
-    public Builder refreshPolicy(RefreshPolicy policy) {
-      this.policy = Objects.requireNonNull(policy, "policy");
-      return this;
-    }
-
-    /** Adds an audit listener to every scope's source. */
-    public Builder auditListener(AuditListener listener) {
-      listeners.add(Objects.requireNonNull(listener, "listener"));
-      return this;
-    }
-
-    /** The prefix of source names ({@code name[scope]}); default {@code azure}. */
-    public Builder name(String name) {
-      Objects.requireNonNull(name, "name");
-      if (name.isBlank()) {
-        throw new IllegalArgumentException("name must not be blank");
-      }
-      this.name = name;
+    /**
+     * How long the default HTTP client waits for Entra's answer to start, and then for each read of
+     * it; default 10 s; positive.
+     */
+    public Builder readTimeout(Duration timeout) {
+      this.readTimeout = positive(timeout, "readTimeout");
       return this;
     }
 
@@ -350,11 +338,7 @@ public final class AzureWorkloadIdentity implements AutoCloseable {
      * token cache asks for a token only about once per token lifetime. Positive.
      */
     public Builder scopeIdleTimeout(Duration idle) {
-      Objects.requireNonNull(idle, "scopeIdleTimeout");
-      if (idle.isNegative() || idle.isZero()) {
-        throw new IllegalArgumentException("scopeIdleTimeout must be positive: " + idle);
-      }
-      this.scopeIdleTimeout = idle;
+      this.scopeIdleTimeout = positive(idle, "scopeIdleTimeout");
       return this;
     }
 
@@ -401,7 +385,7 @@ public final class AzureWorkloadIdentity implements AutoCloseable {
       URI host =
           authority == null
               ? URI.create(AzureAuthorityHosts.AZURE_PUBLIC_CLOUD)
-              : authorityHost(authority);
+              : AuthorityHosts.check(authority.value, authority.name);
       String hostName = Objects.requireNonNull(host.getHost());
       boolean discovery =
           instanceDiscovery != null ? instanceDiscovery : AuthorityHosts.isMicrosoft(hostName);
@@ -420,41 +404,19 @@ public final class AzureWorkloadIdentity implements AutoCloseable {
           httpClient != null
               ? httpClient
               : new JdkHttpClientBuilder()
-                  .connectionTimeout(timeout)
-                  .responseTimeout(timeout)
-                  .readTimeout(timeout)
+                  .connectionTimeout(connectTimeout)
+                  .responseTimeout(readTimeout)
+                  .readTimeout(readTimeout)
                   .build();
       return new AzureWorkloadIdentity(this, settings, http);
     }
 
-    private static URI authorityHost(Setting setting) {
-      URI uri;
-      try {
-        uri = new URI(setting.value);
-      } catch (URISyntaxException e) {
-        throw new CredentialConfigurationException(
-            setting.name, "is not a URL: '" + setting.value + "'");
+    private static Duration positive(Duration d, String setting) {
+      Objects.requireNonNull(d, setting);
+      if (d.isNegative() || d.isZero()) {
+        throw new IllegalArgumentException(setting + " must be positive: " + d);
       }
-      String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
-      if (!scheme.equals("https")) {
-        throw new CredentialConfigurationException(
-            setting.name,
-            "must be an https URL (MSAL refuses any other scheme), not '" + setting.value + "'");
-      }
-      String path = uri.getRawPath() == null ? "" : uri.getRawPath();
-      if (uri.getHost() == null
-          || uri.getRawUserInfo() != null
-          || uri.getRawQuery() != null
-          || uri.getRawFragment() != null
-          || !(path.isEmpty() || path.equals("/"))) {
-        throw new CredentialConfigurationException(
-            setting.name,
-            "must be a bare authority host like https://login.microsoftonline.com/, not '"
-                + setting.value
-                + "'");
-      }
-      String port = uri.getPort() == -1 || uri.getPort() == 443 ? "" : ":" + uri.getPort();
-      return URI.create("https://" + uri.getHost().toLowerCase(Locale.ROOT) + port + "/");
+      return d;
     }
 
     private Setting required(@Nullable String explicit, String method, String variable) {

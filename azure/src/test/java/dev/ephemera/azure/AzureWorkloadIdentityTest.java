@@ -17,13 +17,18 @@ import dev.ephemera.core.CredentialUnavailableException.Reason;
 import dev.ephemera.core.Environment;
 import dev.ephemera.core.audit.AuditEvent;
 import dev.ephemera.core.audit.AuditEventType;
+import dev.ephemera.core.audit.AuditHost;
 import dev.ephemera.testkit.RecordingAuditListener;
 import dev.ephemera.testkit.time.VirtualTime;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.SplittableRandom;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 
@@ -150,8 +155,12 @@ class AzureWorkloadIdentityTest {
                       .build())
           .isInstanceOf(CredentialConfigurationException.class)
           .hasMessageStartingWith("clientId");
-      assertThatThrownBy(() -> AzureWorkloadIdentity.builder().timeout(Duration.ZERO))
-          .isInstanceOf(IllegalArgumentException.class);
+      assertThatThrownBy(() -> AzureWorkloadIdentity.builder().connectTimeout(Duration.ZERO))
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageStartingWith("connectTimeout");
+      assertThatThrownBy(() -> AzureWorkloadIdentity.builder().readTimeout(Duration.ofSeconds(-1)))
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageStartingWith("readTimeout");
       assertThatThrownBy(() -> AzureWorkloadIdentity.builder().scopeIdleTimeout(Duration.ZERO))
           .isInstanceOf(IllegalArgumentException.class);
       assertThatThrownBy(() -> AzureWorkloadIdentity.builder().maximumScopes(0))
@@ -239,6 +248,49 @@ class AzureWorkloadIdentityTest {
                 assertThat(err.reason()).isEqualTo("REJECTED");
                 assertThat(err.terminal()).isTrue();
               });
+    }
+  }
+
+  @Test
+  void random_seedsTheJitter_soTwoIdentitiesFromOneSeedRefreshAtTheSameMoment() {
+    // two virtual times with different seeds of their own: only the builder's random is shared
+    Instant[] planned = new Instant[2];
+    for (int i = 0; i < 2; i++) {
+      VirtualTime time = VirtualTime.create(1000 + i);
+      try (AzureTestbed bed = new AzureTestbed(time);
+          AzureWorkloadIdentity identity =
+              bed.identity().random(new SplittableRandom(42)).build()) {
+        var source = identity.source(STORAGE);
+        source.get();
+        planned[i] = Objects.requireNonNull(source.status().nextRefreshAt());
+      }
+    }
+
+    assertThat(planned[1]).isEqualTo(planned[0]);
+  }
+
+  @Test
+  void engineSettings_reachEveryScopesSource() {
+    VirtualTime time = VirtualTime.create();
+    RecordingAuditListener first = new RecordingAuditListener();
+    RecordingAuditListener second = new RecordingAuditListener();
+    try (AzureTestbed bed = new AzureTestbed(time);
+        AzureWorkloadIdentity identity =
+            bed.identity()
+                .name("payments")
+                .auditListeners(List.of(first, second))
+                .auditHost(new AuditHost("node-7", "ledger-0", "payments", 42))
+                .prefetch(false)
+                .build()) {
+      var source = identity.source(STORAGE);
+      assertThat(bed.entra.tokenRequests()).as("prefetch(false): nothing yet").isZero();
+
+      source.get();
+
+      assertThat(source.name()).isEqualTo("payments[" + STORAGE + "]");
+      assertThat(first.ofType(AuditEventType.ISSUED)).hasSize(1);
+      assertThat(second.ofType(AuditEventType.ISSUED)).hasSize(1);
+      assertThat(first.ofType(AuditEventType.ISSUED).get(0).host().hostname()).isEqualTo("node-7");
     }
   }
 

@@ -4,12 +4,17 @@ import static dev.ephemera.azure.AzureTestbed.STORAGE;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.ephemera.core.BearerToken;
+import dev.ephemera.core.CredentialSource;
+import dev.ephemera.core.CredentialSources;
 import dev.ephemera.core.CredentialUnavailableException;
 import dev.ephemera.core.CredentialUnavailableException.Reason;
+import dev.ephemera.core.refresh.RefreshPolicy;
 import dev.ephemera.core.spi.http.RetryAfter;
 import dev.ephemera.testkit.emulator.Fault;
 import dev.ephemera.testkit.time.VirtualTime;
 import java.time.Duration;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.stream.Stream;
 import org.jspecify.annotations.Nullable;
@@ -54,6 +59,30 @@ class RetryAfterHintTest {
             e -> {
               assertThat(e.reason()).isEqualTo(Reason.THROTTLED);
               assertThat(e.retryAfter()).isEqualTo(Optional.ofNullable(expected));
+              assertThat(e.retryAfter())
+                  .as("the same reading as core's RetryAfter")
+                  .isEqualTo(RetryAfter.parse(header, time.upstreamClock().instant()));
             });
+  }
+
+  @ParameterizedTest(name = "Retry-After: {0}")
+  @MethodSource("hints")
+  void source_throttledWithAHostileRetryAfter_waitsTheCapOrPlainBackoff(
+      String header, @Nullable Duration expected) {
+    RefreshPolicy policy = RefreshPolicy.defaults();
+    bed.entra.faults().next(Fault.throttle(header));
+    CredentialSource<BearerToken> throttled =
+        CredentialSources.refreshing(identity.issuer(STORAGE)).timebase(time).build();
+
+    assertThatThrownBy(throttled::get).isInstanceOf(CredentialUnavailableException.class);
+    Duration retryIn =
+        Duration.between(time.now(), Objects.requireNonNull(throttled.status().nextRefreshAt()));
+    throttled.close();
+
+    if (expected == null) {
+      assertThat(retryIn).as("no hint: plain backoff").isLessThan(policy.maxRetryAfter());
+    } else {
+      assertThat(retryIn).as("the hint, capped by the policy").isEqualTo(policy.maxRetryAfter());
+    }
   }
 }

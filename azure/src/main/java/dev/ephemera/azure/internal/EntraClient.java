@@ -5,16 +5,16 @@ import com.microsoft.aad.msal4j.ClientCredentialFactory;
 import com.microsoft.aad.msal4j.ClientCredentialParameters;
 import com.microsoft.aad.msal4j.ConfidentialClientApplication;
 import com.microsoft.aad.msal4j.IAuthenticationResult;
-import dev.ephemera.azure.internal.MsalHttpBridge.Answer;
 import dev.ephemera.core.CredentialConfigurationException;
 import dev.ephemera.core.CredentialUnavailableException;
 import dev.ephemera.core.CredentialUnavailableException.Reason;
 import dev.ephemera.core.Secret;
 import dev.ephemera.core.spi.ProjectedToken;
+import dev.ephemera.core.spi.http.BoundedBody;
+import dev.ephemera.core.spi.http.WireRecorder;
 import java.net.MalformedURLException;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.Map;
 import java.util.Objects;
 import java.util.OptionalLong;
 import java.util.Set;
@@ -30,11 +30,14 @@ import org.jspecify.annotations.Nullable;
  * the cached token until it is close to expiry, so a proactive refresh would get the old token
  * back; skipping the cache sends every issuance to Entra, and a per-call application means MSAL
  * keeps no copy of the token (or the assertion) after the call. MSAL runs inline on the caller's
- * thread, with its internal retries off: the engine owns retries.
+ * thread, with its internal retries off: the engine owns retries. What its requests did on the wire
+ * is recorded on core's {@link WireRecorder}, one exchange per issuance, and classified from there
+ * by {@link EntraFailures}; every body is read bounded ({@link BoundedBody#DEFAULT_LIMIT}).
  */
 public final class EntraClient {
   private final WorkloadIdentitySettings settings;
   private final HttpClient http;
+  private final WireRecorder recorder = new WireRecorder();
 
   /** A client for {@code settings}, sending through {@code http}. */
   public EntraClient(WorkloadIdentitySettings settings, HttpClient http) {
@@ -54,7 +57,7 @@ public final class EntraClient {
    * @param expiresIn {@code expires_in}
    * @param refreshIn {@code refresh_in}, if Entra sent one
    */
-  public record Issued(Secret token, Duration expiresIn, @Nullable Duration refreshIn) {
+  record Issued(Secret token, Duration expiresIn, @Nullable Duration refreshIn) {
     @Override
     public String toString() {
       return "Issued[expiresIn=" + expiresIn + ", refreshIn=" + refreshIn + "]";
@@ -66,18 +69,38 @@ public final class EntraClient {
    *
    * @throws CredentialUnavailableException classified by {@link EntraFailures}
    */
-  public Issued acquire(ProjectedToken assertion, String scope, Clock clock) {
-    MsalHttpBridge bridge = new MsalHttpBridge(http, settings.authorityHost());
+  Issued acquire(ProjectedToken assertion, String scope, Clock clock) {
+    MsalHttpBridge bridge =
+        new MsalHttpBridge(http, settings.authorityHost(), recorder, BoundedBody.DEFAULT_LIMIT);
     ConfidentialClientApplication app = application(assertion.token(), bridge);
     ClientCredentialParameters parameters =
         ClientCredentialParameters.builder(Set.of(scope)).skipCache(true).build();
-    IAuthenticationResult result;
-    try {
-      result = app.acquireToken(parameters).join();
-    } catch (RuntimeException e) {
-      throw new EntraFailures(settings, scope, clock).classify(e, bridge.tokenAnswer(), assertion);
+    try (WireRecorder.Exchange wire = recorder.open()) {
+      IAuthenticationResult result;
+      try {
+        result = app.acquireToken(parameters).join();
+      } catch (RuntimeException e) {
+        inline(bridge, wire);
+        throw new EntraFailures(settings, scope, clock).classify(e, wire, assertion);
+      }
+      inline(bridge, wire);
+      return issued(result, bridge.tokenLifetime(), scope);
     }
-    return issued(result, bridge.tokenAnswer(), scope);
+  }
+
+  /**
+   * Every request the bridge sent was recorded on this thread: MSAL ran inline, as {@link
+   * InlineExecutorService} makes it. Were it not, failures would be misread as unreachable.
+   */
+  private static void inline(MsalHttpBridge bridge, WireRecorder.Exchange wire) {
+    if (wire.requests() != bridge.requests()) {
+      throw new IllegalStateException(
+          "MSAL sent "
+              + bridge.requests()
+              + " request(s) but "
+              + wire.requests()
+              + " ran on the calling thread: it must run inline");
+    }
   }
 
   private ConfidentialClientApplication application(Secret assertion, MsalHttpBridge bridge) {
@@ -102,26 +125,25 @@ public final class EntraClient {
   }
 
   private static Issued issued(
-      IAuthenticationResult result, @Nullable Answer answer, String scope) {
+      IAuthenticationResult result, MsalHttpBridge.@Nullable Lifetime lifetime, String scope) {
     String token = result.accessToken();
     if (token == null || token.isEmpty()) {
       throw new CredentialUnavailableException(
           Reason.MALFORMED_RESPONSE,
           "Entra ID answered the token request for " + scope + " without an access token");
     }
-    Map<String, Object> body = answer == null ? null : JsonObjects.parse(answer.body());
-    if (body == null) {
+    if (lifetime == null) {
       throw new CredentialUnavailableException(
           Reason.MALFORMED_RESPONSE,
           "the token response for " + scope + " could not be read back for its lifetime");
     }
-    OptionalLong expiresIn = JsonObjects.whole(body, "expires_in");
+    OptionalLong expiresIn = lifetime.expiresIn();
     if (expiresIn.isEmpty() || expiresIn.getAsLong() < 0) {
       throw new CredentialUnavailableException(
           Reason.MALFORMED_RESPONSE,
           "Entra ID answered the token request for " + scope + " without a valid expires_in");
     }
-    OptionalLong refreshIn = JsonObjects.whole(body, "refresh_in");
+    OptionalLong refreshIn = lifetime.refreshIn();
     return new Issued(
         Secret.of(token),
         Duration.ofSeconds(expiresIn.getAsLong()),

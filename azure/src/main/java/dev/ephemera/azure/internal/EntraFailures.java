@@ -1,18 +1,17 @@
 package dev.ephemera.azure.internal;
 
 import com.microsoft.aad.msal4j.MsalServiceException;
-import dev.ephemera.azure.internal.MsalHttpBridge.Answer;
 import dev.ephemera.core.CredentialUnavailableException;
 import dev.ephemera.core.CredentialUnavailableException.Reason;
 import dev.ephemera.core.Secret;
 import dev.ephemera.core.spi.ErrorText;
 import dev.ephemera.core.spi.ProjectedToken;
-import dev.ephemera.core.spi.http.HttpDate;
-import dev.ephemera.core.spi.http.RetryAfter;
+import dev.ephemera.core.spi.http.BoundedBody;
+import dev.ephemera.core.spi.http.StatusReasons;
+import dev.ephemera.core.spi.http.WireRecorder;
 import java.net.http.HttpTimeoutException;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -28,18 +27,25 @@ import org.jspecify.annotations.Nullable;
 /**
  * Turns a failed token request into a classified, sanitized {@link CredentialUnavailableException}.
  *
- * <p>Entra's error JSON is read from the wire when it arrived ({@code error}, {@code error_codes},
- * {@code error_description}); otherwise from the {@link MsalServiceException} MSAL wraps it in
- * ({@code errorCode()}, {@code statusCode()}, the {@code AADSTSnnnn} in its message, its headers).
- * Microsoft asks clients to branch on {@code error}; the {@code AADSTS} codes only sharpen the
- * message and tell a wrong setting (terminal {@code CONFIGURATION}) from a refused identity
- * (terminal {@code REJECTED}).
+ * <p>What happened on the wire comes from core's {@link WireRecorder}, fed by {@link
+ * MsalHttpBridge}: the status, Entra's error JSON ({@code error}, {@code error_codes}, {@code
+ * error_description}), {@code Retry-After} (core's one reading, {@link
+ * WireRecorder.Exchange#retryAfter}) and the I/O failure; only when nothing was recorded is the
+ * {@link MsalServiceException} MSAL threw read instead. Microsoft asks clients to branch on {@code
+ * error}: Entra's own tables come first ({@code temporarily_unavailable} and {@code server_error}
+ * transient; the {@code AADSTS} codes that tell a wrong setting, terminal {@code CONFIGURATION},
+ * from a refused identity, terminal {@code REJECTED}; the OAuth refusals), and the status falls
+ * back to core's {@link StatusReasons} table, where Entra documents nothing different: 429
+ * throttled and 5xx unavailable before any code, 404/405 configuration, 408 timeout, any other 4xx
+ * rejected. A body longer than the bridge reads is a malformed response.
  */
 final class EntraFailures {
   private static final Pattern AADSTS = Pattern.compile("AADSTS(\\d+)");
   private static final Set<Long> NO_MATCHING_RECORD =
       Set.of(70021L, 700211L, 700212L, 7002121L, 700213L, 7002137L, 7002138L);
   private static final Set<Long> UNKNOWN_APPLICATION = Set.of(700016L, 700011L);
+  private static final Set<String> TRANSIENT = Set.of("temporarily_unavailable", "server_error");
+  private static final StatusReasons STATUS = StatusReasons.standard();
   private static final Set<String> REFUSALS =
       Set.of(
           "invalid_client",
@@ -59,9 +65,13 @@ final class EntraFailures {
     this.clock = clock;
   }
 
-  /** The exception for {@code failure}; {@code answer} is what the token endpoint sent, if any. */
+  /**
+   * The exception for {@code failure}.
+   *
+   * @param wire what the issuance's requests did on the wire
+   */
   CredentialUnavailableException classify(
-      Throwable failure, @Nullable Answer answer, ProjectedToken assertion) {
+      Throwable failure, WireRecorder.Exchange wire, ProjectedToken assertion) {
     Throwable error = unwrap(failure);
     Secret secret = assertion.token();
     MsalHttpBridge.ForeignHostException foreign =
@@ -75,11 +85,28 @@ final class EntraFailures {
               + settings.authorityHostSetting(),
           ErrorText.scrub(error));
     }
+    BoundedBody.TooLargeException tooLarge =
+        wire.failure().orElse(null) instanceof BoundedBody.TooLargeException t
+            ? t
+            : find(error, BoundedBody.TooLargeException.class);
+    if (tooLarge != null) {
+      return new CredentialUnavailableException(
+          Reason.MALFORMED_RESPONSE,
+          "Entra ID at "
+              + settings.authorityHost()
+              + " answered the token request for "
+              + scope
+              + " with a body longer than the "
+              + tooLarge.limit()
+              + " bytes read from it"
+              + (wire.status() > 0 ? " (HTTP " + wire.status() + ")" : ""),
+          ErrorText.scrub(error));
+    }
     MsalServiceException service = find(error, MsalServiceException.class);
-    if (answer == null && service == null) {
+    if (wire.failure().isPresent() || (wire.status() < 0 && service == null)) {
       return transport(error);
     }
-    if (answer != null && answer.status() == 200) {
+    if (wire.status() >= 200 && wire.status() < 300) {
       return new CredentialUnavailableException(
           Reason.MALFORMED_RESPONSE,
           "Entra ID answered the token request for "
@@ -89,7 +116,7 @@ final class EntraFailures {
               + ")",
           ErrorText.scrub(error));
     }
-    Upstream up = answer != null ? Upstream.of(answer) : Upstream.of(service);
+    Upstream up = wire.status() > 0 ? Upstream.of(wire) : Upstream.of(service);
     String said = ErrorText.sanitize(up.description, secret);
     String code = up.codes.isEmpty() ? "" : "AADSTS" + up.codes.get(0) + " ";
     String what =
@@ -98,18 +125,19 @@ final class EntraFailures {
             + "HTTP "
             + up.status
             + (said.isEmpty() ? "" : "; Entra said \"" + said + "\"");
-    Duration retryAfter = retryAfter(up);
+    Duration retryAfter = retryAfter(wire);
     Throwable cause = ErrorText.scrub(error);
-    if (up.status == 429) {
+    // Entra documents nothing that differs from the standard table; a status Entra did not send
+    // (MSAL's exception without one) is no status at all
+    Reason byStatus = up.status > 0 ? STATUS.reasonFor(up.status) : Reason.UNAVAILABLE;
+    if (up.status > 0 && byStatus == Reason.THROTTLED) {
       return new CredentialUnavailableException(
           Reason.THROTTLED,
           "Entra ID throttled the token request for " + scope + ": " + what,
           retryAfter,
           cause);
     }
-    if (up.status >= 500
-        || up.error.equals("temporarily_unavailable")
-        || up.error.equals("server_error")) {
+    if ((up.status > 0 && byStatus == Reason.UNAVAILABLE) || TRANSIENT.contains(up.error)) {
       return new CredentialUnavailableException(
           Reason.UNAVAILABLE,
           "Entra ID failed the token request for " + scope + ": " + what,
@@ -182,7 +210,7 @@ final class EntraFailures {
           null,
           cause);
     }
-    if (up.status == 404) {
+    if (byStatus == Reason.CONFIGURATION) {
       return new CredentialUnavailableException(
           Reason.CONFIGURATION,
           settings.authority()
@@ -195,7 +223,14 @@ final class EntraFailures {
           null,
           cause);
     }
-    if (REFUSALS.contains(up.error) || up.status == 400 || up.status == 401 || up.status == 403) {
+    if (byStatus == Reason.TIMEOUT) {
+      return new CredentialUnavailableException(
+          Reason.TIMEOUT,
+          "Entra ID gave up waiting for the token request for " + scope + ": " + what,
+          retryAfter,
+          cause);
+    }
+    if (REFUSALS.contains(up.error) || byStatus == Reason.REJECTED) {
       return new CredentialUnavailableException(
           Reason.REJECTED,
           "Entra ID refused the token request of application "
@@ -228,10 +263,9 @@ final class EntraFailures {
         ErrorText.scrub(error));
   }
 
-  /** Entra's Retry-After by core's one reading; a date counts from Entra's own Date if sent. */
-  private @Nullable Duration retryAfter(Upstream up) {
-    Instant now = HttpDate.parse(up.date).orElseGet(clock::instant);
-    return RetryAfter.parse(up.retryAfter, now).orElse(null);
+  /** Entra's Retry-After by core's one reading, against Entra's own {@code Date} if it sent one. */
+  private @Nullable Duration retryAfter(WireRecorder.Exchange wire) {
+    return wire.status() > 0 ? wire.retryAfter(clock.instant()).orElse(null) : null;
   }
 
   private static Throwable unwrap(Throwable t) {
@@ -263,66 +297,45 @@ final class EntraFailures {
   }
 
   /** Entra's error, from the wire or from MSAL's exception. */
-  private record Upstream(
-      int status,
-      String error,
-      List<Long> codes,
-      String description,
-      @Nullable String retryAfter,
-      @Nullable String date) {
+  private record Upstream(int status, String error, List<Long> codes, String description) {
+    /** How much of an error body is read for its description and codes. */
+    private static final int DESCRIPTION_CHARS = 4096;
 
-    static Upstream of(Answer answer) {
-      Map<String, Object> json = JsonObjects.parse(answer.body());
+    static Upstream of(WireRecorder.Exchange wire) {
+      String body = wire.errorBody().orElse("");
+      Map<String, Object> json = JsonObjects.parse(body);
       String error = "";
-      String description = "";
+      String description;
       List<Long> codes = new ArrayList<>();
       if (json != null) {
         error = orEmpty(JsonObjects.string(json, "error"));
         description = orEmpty(JsonObjects.string(json, "error_description"));
         codes.addAll(JsonObjects.wholes(json, "error_codes"));
       } else {
-        description = answer.body();
+        description = body;
       }
+      description = prefix(description);
       if (codes.isEmpty()) {
         codes.addAll(codesIn(description));
       }
-      return new Upstream(
-          answer.status(),
-          error,
-          List.copyOf(codes),
-          description,
-          answer.header("Retry-After"),
-          answer.header("Date"));
+      return new Upstream(wire.status(), error, List.copyOf(codes), description);
     }
 
     static Upstream of(@Nullable MsalServiceException e) {
       if (e == null) {
-        return new Upstream(0, "", List.of(), "", null, null);
+        return new Upstream(0, "", List.of(), "");
       }
-      String description = orEmpty(e.getMessage());
-      String retryAfter = header(e.headers(), "Retry-After");
-      String date = header(e.headers(), "Date");
+      String description = prefix(orEmpty(e.getMessage()));
       Integer status = e.statusCode();
       return new Upstream(
           status == null ? 0 : status,
           orEmpty(e.errorCode()).toLowerCase(Locale.ROOT),
           codesIn(description),
-          description,
-          retryAfter,
-          date);
+          description);
     }
 
-    private static @Nullable String header(
-        @Nullable Map<String, List<String>> headers, String name) {
-      if (headers == null) {
-        return null;
-      }
-      for (Map.Entry<String, List<String>> h : headers.entrySet()) {
-        if (h.getKey() != null && h.getKey().equalsIgnoreCase(name) && !h.getValue().isEmpty()) {
-          return h.getValue().get(0);
-        }
-      }
-      return null;
+    private static String prefix(String text) {
+      return text.length() <= DESCRIPTION_CHARS ? text : text.substring(0, DESCRIPTION_CHARS);
     }
 
     private static List<Long> codesIn(String text) {

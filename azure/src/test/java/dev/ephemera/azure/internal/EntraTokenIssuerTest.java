@@ -15,6 +15,7 @@ import dev.ephemera.core.CredentialUnavailableException;
 import dev.ephemera.core.CredentialUnavailableException.Reason;
 import dev.ephemera.core.spi.CredentialIssuer;
 import dev.ephemera.core.spi.IssueResult;
+import dev.ephemera.core.spi.http.StatusReasons;
 import dev.ephemera.testkit.azure.FederatedCredential;
 import dev.ephemera.testkit.emulator.Fault;
 import dev.ephemera.testkit.oidc.ServiceAccount;
@@ -27,6 +28,8 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /** The issuer end to end: MSAL4J over azure-core's JDK client against the Entra emulator. */
 class EntraTokenIssuerTest {
@@ -266,6 +269,30 @@ class EntraTokenIssuerTest {
 
     assertThat(failure().reason()).isEqualTo(Reason.MALFORMED_RESPONSE);
     assertThat(failure().reason()).isEqualTo(Reason.MALFORMED_RESPONSE);
+  }
+
+  @ParameterizedTest(name = "HTTP {0} -> {1}")
+  @CsvSource({
+    "400, REJECTED",
+    "404, CONFIGURATION",
+    "405, CONFIGURATION",
+    "408, TIMEOUT",
+    "409, REJECTED",
+    "422, REJECTED",
+    "429, THROTTLED",
+    "500, UNAVAILABLE",
+    "502, UNAVAILABLE",
+    "503, UNAVAILABLE"
+  })
+  void statusWithoutASharperEntraCode_followsCoresOneTable(int status, Reason expected) {
+    bed.entra.faults().next(Fault.status(status));
+
+    var e = failure();
+
+    assertThat(e.reason())
+        .isEqualTo(expected)
+        .isEqualTo(StatusReasons.standard().reasonFor(status));
+    assertThat(e).hasMessageContaining("HTTP " + status);
   }
 
   @Test

@@ -49,4 +49,47 @@ class JsonObjectsTest {
             JsonObjects.parse("{\"error_codes\":[700024,18446744073709555216,1.5]}"));
     assertThat(JsonObjects.wholes(body, "error_codes")).containsExactly(700024L);
   }
+
+  @Test
+  void parse_keepsTopLevelScalarsAndArrays_andSkipsNestedValues() {
+    Map<String, Object> body =
+        Objects.requireNonNull(
+            JsonObjects.parse(
+                "{\"error\":\"invalid_grant\",\"nested\":{\"a\":[1,{\"b\":2}]},"
+                    + "\"error_codes\":[70021,[1],{\"c\":3}],\"expires_in\":3599}"));
+
+    assertThat(body).containsOnlyKeys("error", "error_codes", "expires_in");
+    assertThat(JsonObjects.wholes(body, "error_codes")).containsExactly(70021L);
+  }
+
+  @Test
+  void parse_isBoundedInDepth() {
+    int limit = JsonObjects.MAX_DEPTH;
+    assertThat(JsonObjects.parse("{\"x\":" + nested(limit - 1) + ",\"expires_in\":1}"))
+        .containsKey("expires_in");
+    assertThat(JsonObjects.parse("{\"x\":" + nested(limit) + ",\"expires_in\":1}")).isNull();
+    assertThat(JsonObjects.parse("{\"x\":" + nested(100_000) + "}")).isNull();
+  }
+
+  @Test
+  void parse_dropsNumberLiteralsTooLongForALong_unread() {
+    String digits = "9".repeat(JsonObjects.MAX_NUMBER_CHARS + 1);
+    Map<String, Object> body =
+        Objects.requireNonNull(JsonObjects.parse("{\"expires_in\":" + digits + "}"));
+
+    assertThat(JsonObjects.whole(body, "expires_in")).isEmpty();
+  }
+
+  @Test
+  void parse_refusesWhatIsNotOneObject() {
+    assertThat(JsonObjects.parse("[1]")).isNull();
+    assertThat(JsonObjects.parse("{\"a\":")).isNull();
+    assertThat(JsonObjects.parse("{\"a\":[1,2")).isNull();
+    assertThat(JsonObjects.parse("not json")).isNull();
+  }
+
+  /** {@code depth} arrays, one inside the other. */
+  private static String nested(int depth) {
+    return "[".repeat(depth) + "]".repeat(depth);
+  }
 }
