@@ -38,7 +38,8 @@ import software.amazon.awssdk.services.sts.StsClient;
  * enough to overflow the SDK's recursive parser. Each is refused with a typed failure, promptly,
  * after reading about {@link BoundedBody#DEFAULT_LIMIT}: the stub streams the body from loopback as
  * it is read, and counts what the client let it write; the calling thread's allocations are
- * measured too (the issuance runs on it: virtual time runs the engine's work inline).
+ * measured too (the issuance runs on it: virtual time runs the engine's work inline) and bounded
+ * for Pod Identity, whose transport is ours.
  */
 class HostileBodyTest {
   private static final long HUGE = 512L << 20;
@@ -49,11 +50,16 @@ class HostileBodyTest {
   private static final long BOUND = 48L << 20;
 
   /**
-   * What the caller may allocate (garbage included) refusing it: the bounded read's buffers, the
-   * SDK's work, and {@code HttpURLConnection} skimming what already sits in the socket buffers when
-   * the connection is dropped. Reading the body whole allocated more than the 512 MiB it declared.
+   * What the Pod Identity caller may allocate (garbage included) refusing it: the bounded read's
+   * buffers and little else. Reading the body whole allocated more than the 512 MiB it declared.
+   *
+   * <p>No such bound is asserted for STS: the SDK's {@code HttpURLConnection}, when the connection
+   * is dropped, skims what already sits in the socket buffers, copying it about as it goes; that is
+   * short-lived garbage of a few to a few hundred MiB depending on timing (what it holds at once is
+   * bounded by the socket buffers), so the figure is reported, and what the upstream could write is
+   * bounded instead.
    */
-  private static final long ALLOCATION_BOUND = 128L << 20;
+  private static final long ALLOCATION_BOUND = 16L << 20;
 
   @TempDir
   @SuppressWarnings("NullAway.Init")
@@ -159,7 +165,6 @@ class HostileBodyTest {
           .isTrue();
       report("irsa", status, body, sts, m);
       assertThat(sts.written()).isGreaterThan(BoundedBody.DEFAULT_LIMIT).isLessThan(BOUND);
-      assertThat(m.allocated).isLessThan(ALLOCATION_BOUND);
       assertThat(m.elapsed).isLessThan(Duration.ofSeconds(10));
     }
   }
