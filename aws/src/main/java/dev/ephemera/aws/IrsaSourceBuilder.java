@@ -1,7 +1,5 @@
 package dev.ephemera.aws;
 
-import dev.ephemera.aws.internal.Endpoints;
-import dev.ephemera.aws.internal.EngineSettings;
 import dev.ephemera.aws.internal.OwningCredentialSource;
 import dev.ephemera.aws.internal.SessionNames;
 import dev.ephemera.aws.internal.StsClients;
@@ -10,16 +8,16 @@ import dev.ephemera.core.CredentialConfigurationException;
 import dev.ephemera.core.CredentialSource;
 import dev.ephemera.core.CredentialSources;
 import dev.ephemera.core.Environment;
-import dev.ephemera.core.audit.AuditHost;
-import dev.ephemera.core.audit.AuditListener;
-import dev.ephemera.core.refresh.RefreshPolicy;
-import dev.ephemera.core.refresh.Timebase;
+import dev.ephemera.core.refresh.EngineConfigurable;
+import dev.ephemera.core.refresh.EngineSettings;
 import dev.ephemera.core.scope.ScopedCredentials;
 import dev.ephemera.core.spi.CredentialIssuer;
+import dev.ephemera.core.spi.http.EndpointPolicy;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.function.Consumer;
 import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 import software.amazon.awssdk.regions.Region;
@@ -33,9 +31,10 @@ import software.amazon.awssdk.services.sts.StsClient;
  *
  * <p>Validation happens in {@code build*()}: each problem is a {@link
  * CredentialConfigurationException} naming the builder method, or the environment variable the
- * value came from.
+ * value came from. The engine settings (name, refresh policy, timebase, audit, prefetch, random)
+ * are {@link EngineConfigurable}'s, the same in every backend.
  */
-public final class IrsaSourceBuilder {
+public final class IrsaSourceBuilder implements EngineConfigurable<IrsaSourceBuilder> {
   /** The shortest session STS grants. */
   public static final Duration MIN_SESSION = Duration.ofSeconds(900);
 
@@ -46,7 +45,10 @@ public final class IrsaSourceBuilder {
       Pattern.compile("arn:aws[a-z-]*:iam::\\d{12}:role/[\\w+=,.@/-]+");
   private static final Pattern REGION = Pattern.compile("[a-z]{2,}(-[a-z0-9]+)*-\\d+|aws-global");
 
-  private final EngineSettings engine = new EngineSettings();
+  /** Plain HTTP to STS only to loopback (an emulator, a local proxy), unless opted in. */
+  private static final EndpointPolicy STS = EndpointPolicy.loopbackOnly();
+
+  private final EngineSettings.Builder engine = EngineSettings.builder();
   private @Nullable String roleArn;
   private String roleArnSetting = "roleArn";
   private @Nullable Path tokenFile;
@@ -60,7 +62,7 @@ public final class IrsaSourceBuilder {
   private @Nullable String stsEndpoint;
   private String stsEndpointSetting = "stsEndpoint";
   private @Nullable StsClient stsClient;
-  private boolean allowInsecureHttp;
+  private boolean allowPlainHttp;
   private Duration connectTimeout = Duration.ofSeconds(3);
   private Duration readTimeout = Duration.ofSeconds(10);
   private @Nullable SessionPolicy sessionPolicy;
@@ -189,15 +191,20 @@ public final class IrsaSourceBuilder {
   }
 
   /** Allow a plain-HTTP STS endpoint that is not loopback. Default false: don't. */
-  public IrsaSourceBuilder allowInsecureHttp(boolean allow) {
-    this.allowInsecureHttp = allow;
+  public IrsaSourceBuilder allowPlainHttp(boolean allow) {
+    this.allowPlainHttp = allow;
     return this;
   }
 
-  /** Connect and read timeouts of the STS client built here; defaults 3 s and 10 s. */
-  public IrsaSourceBuilder stsTimeouts(Duration connect, Duration read) {
-    this.connectTimeout = positive(connect, "stsTimeouts(connect)");
-    this.readTimeout = positive(read, "stsTimeouts(read)");
+  /** The connect timeout of the STS client built here; default 3 s. */
+  public IrsaSourceBuilder connectTimeout(Duration timeout) {
+    this.connectTimeout = positive(timeout, "connectTimeout");
+    return this;
+  }
+
+  /** The read (socket) timeout of the STS client built here; default 10 s. */
+  public IrsaSourceBuilder readTimeout(Duration timeout) {
+    this.readTimeout = positive(timeout, "readTimeout");
     return this;
   }
 
@@ -213,39 +220,9 @@ public final class IrsaSourceBuilder {
     return this;
   }
 
-  /** The source's name in status and audit events; default {@code aws-irsa}. */
-  public IrsaSourceBuilder name(String name) {
-    engine.name(name);
-    return this;
-  }
-
-  /** When to refresh and how to retry; default {@link RefreshPolicy#defaults()}. */
-  public IrsaSourceBuilder refreshPolicy(RefreshPolicy policy) {
-    engine.policy(policy);
-    return this;
-  }
-
-  /** Clock, ticker and scheduler; default {@link Timebase#system()}. */
-  public IrsaSourceBuilder timebase(Timebase timebase) {
-    engine.timebase(timebase);
-    return this;
-  }
-
-  /** Adds an audit listener. */
-  public IrsaSourceBuilder auditListener(AuditListener listener) {
-    engine.listener(listener);
-    return this;
-  }
-
-  /** The host stamped on audit events; default {@link AuditHost#local()}. */
-  public IrsaSourceBuilder auditHost(AuditHost host) {
-    engine.host(host);
-    return this;
-  }
-
-  /** Whether building starts the first issuance at once; default true. */
-  public IrsaSourceBuilder prefetch(boolean prefetch) {
-    engine.prefetch(prefetch);
+  @Override
+  public IrsaSourceBuilder engine(Consumer<? super EngineSettings.Builder> change) {
+    change.accept(engine);
     return this;
   }
 
@@ -264,14 +241,19 @@ public final class IrsaSourceBuilder {
    */
   public CredentialSource<AwsSessionCredential> buildFor(@Nullable SessionPolicy scope) {
     Checked c = check();
+    EngineSettings settings = engine.build();
     String name = "aws-irsa" + (scope == null ? "" : "[" + scope.digest() + "]");
     if (stsClient != null) {
-      return engine.apply(CredentialSources.refreshing(c.issuer(stsClient, scope)), name).build();
+      return settings
+          .applyTo(CredentialSources.refreshing(c.issuer(stsClient, scope, settings)), name)
+          .build();
     }
     StsClients.Owned owned = StsClients.build(c.region, c.endpoint, connectTimeout, readTimeout);
     try {
       return new OwningCredentialSource<>(
-          engine.apply(CredentialSources.refreshing(c.issuer(owned.sts(), scope)), name).build(),
+          settings
+              .applyTo(CredentialSources.refreshing(c.issuer(owned.sts(), scope, settings)), name)
+              .build(),
           owned);
     } catch (RuntimeException e) {
       owned.close();
@@ -300,7 +282,7 @@ public final class IrsaSourceBuilder {
         stsClient != null
             ? stsClient
             : StsClients.build(c.region, c.endpoint, connectTimeout, readTimeout).sts();
-    return c.issuer(client, sessionPolicy);
+    return c.issuer(client, sessionPolicy, engine.build());
   }
 
   private final class Checked {
@@ -326,7 +308,8 @@ public final class IrsaSourceBuilder {
       this.durationSeconds = durationSeconds;
     }
 
-    StsWebIdentityIssuer issuer(StsClient client, @Nullable SessionPolicy scope) {
+    StsWebIdentityIssuer issuer(
+        StsClient client, @Nullable SessionPolicy scope, EngineSettings settings) {
       return new StsWebIdentityIssuer(
           client,
           roleArn,
@@ -335,7 +318,7 @@ public final class IrsaSourceBuilder {
           sessionName,
           durationSeconds,
           scope,
-          engine.timebase().clock());
+          settings.timebase().clock());
     }
   }
 
@@ -378,14 +361,13 @@ public final class IrsaSourceBuilder {
       r = Region.of(reg);
       endpoint =
           stsEndpoint != null
-              ? Endpoints.check(
-                  stsEndpoint, stsEndpointSetting, Endpoints.PlainHttp.LOOPBACK, allowInsecureHttp)
+              ? STS.withPlainHttpAllowed(allowPlainHttp).check(stsEndpoint, stsEndpointSetting)
               : StsClients.endpointFor(r, legacyGlobalEndpoint);
     }
     return new Checked(r, endpoint, arn, file, session, (int) sessionDuration.getSeconds());
   }
 
-  private static Duration positive(Duration d, String setting) {
+  static Duration positive(Duration d, String setting) {
     Objects.requireNonNull(d, setting);
     if (d.isNegative() || d.isZero()) {
       throw new CredentialConfigurationException(setting, "must be positive, not " + d);

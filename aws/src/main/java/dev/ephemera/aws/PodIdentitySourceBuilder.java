@@ -1,21 +1,19 @@
 package dev.ephemera.aws;
 
-import dev.ephemera.aws.internal.Endpoints;
-import dev.ephemera.aws.internal.EngineSettings;
 import dev.ephemera.aws.internal.PodIdentityIssuer;
 import dev.ephemera.core.CredentialConfigurationException;
 import dev.ephemera.core.CredentialSource;
 import dev.ephemera.core.CredentialSources;
 import dev.ephemera.core.Environment;
-import dev.ephemera.core.audit.AuditHost;
-import dev.ephemera.core.audit.AuditListener;
-import dev.ephemera.core.refresh.RefreshPolicy;
-import dev.ephemera.core.refresh.Timebase;
+import dev.ephemera.core.refresh.EngineConfigurable;
+import dev.ephemera.core.refresh.EngineSettings;
 import dev.ephemera.core.spi.CredentialIssuer;
+import dev.ephemera.core.spi.http.EndpointPolicy;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -26,19 +24,28 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>Plain HTTP is accepted only to loopback and the agent's link-local addresses ({@code
  * 169.254.170.23}, {@code [fd00:ec2::23]}, and ECS's {@code 169.254.170.2}); anything else must be
- * https unless {@link #allowInsecureHttp(boolean)} says otherwise.
+ * https unless {@link #allowPlainHttp(boolean)} says otherwise. The engine settings (name, refresh
+ * policy, timebase, audit, prefetch, random) are {@link EngineConfigurable}'s, the same in every
+ * backend.
  */
-public final class PodIdentitySourceBuilder {
+public final class PodIdentitySourceBuilder
+    implements EngineConfigurable<PodIdentitySourceBuilder> {
   /** Where EKS Pod Identity's agent listens (IPv4). */
   public static final URI DEFAULT_ENDPOINT = URI.create("http://169.254.170.23/v1/credentials");
 
-  private final EngineSettings engine = new EngineSettings();
+  private static final EndpointPolicy AGENT =
+      EndpointPolicy.loopbackOnly()
+          .withMetadataHosts(
+              EndpointPolicy.AWS_CONTAINER_HOSTS, "the EKS Pod Identity / ECS agent address");
+
+  private final EngineSettings.Builder engine = EngineSettings.builder();
   private @Nullable String endpoint = DEFAULT_ENDPOINT.toString();
   private String endpointSetting = "endpoint";
   private @Nullable Path tokenFile;
   private String tokenFileSetting = "authorizationTokenFile";
-  private boolean allowInsecureHttp;
-  private Duration timeout = Duration.ofSeconds(5);
+  private boolean allowPlainHttp;
+  private Duration connectTimeout = Duration.ofSeconds(2);
+  private Duration readTimeout = Duration.ofSeconds(5);
 
   PodIdentitySourceBuilder() {}
 
@@ -84,54 +91,29 @@ public final class PodIdentitySourceBuilder {
   }
 
   /** Allow plain HTTP to a host that is neither loopback nor the agent. Default false. */
-  public PodIdentitySourceBuilder allowInsecureHttp(boolean allow) {
-    this.allowInsecureHttp = allow;
+  public PodIdentitySourceBuilder allowPlainHttp(boolean allow) {
+    this.allowPlainHttp = allow;
     return this;
   }
 
-  /** The most one request may take, connecting included; default 5 s. */
-  public PodIdentitySourceBuilder timeout(Duration timeout) {
-    Objects.requireNonNull(timeout, "timeout");
-    if (timeout.isNegative() || timeout.isZero()) {
-      throw new CredentialConfigurationException("timeout", "must be positive, not " + timeout);
-    }
-    this.timeout = timeout;
+  /** The most connecting to the agent may take; default 2 s. */
+  public PodIdentitySourceBuilder connectTimeout(Duration timeout) {
+    this.connectTimeout = IrsaSourceBuilder.positive(timeout, "connectTimeout");
     return this;
   }
 
-  /** The source's name in status and audit events; default {@code aws-pod-identity}. */
-  public PodIdentitySourceBuilder name(String name) {
-    engine.name(name);
+  /**
+   * The most one answer may take, from sending the request to the body's last byte (connecting
+   * included); default 5 s.
+   */
+  public PodIdentitySourceBuilder readTimeout(Duration timeout) {
+    this.readTimeout = IrsaSourceBuilder.positive(timeout, "readTimeout");
     return this;
   }
 
-  /** When to refresh and how to retry; default {@link RefreshPolicy#defaults()}. */
-  public PodIdentitySourceBuilder refreshPolicy(RefreshPolicy policy) {
-    engine.policy(policy);
-    return this;
-  }
-
-  /** Clock, ticker and scheduler; default {@link Timebase#system()}. */
-  public PodIdentitySourceBuilder timebase(Timebase timebase) {
-    engine.timebase(timebase);
-    return this;
-  }
-
-  /** Adds an audit listener. */
-  public PodIdentitySourceBuilder auditListener(AuditListener listener) {
-    engine.listener(listener);
-    return this;
-  }
-
-  /** The host stamped on audit events; default {@link AuditHost#local()}. */
-  public PodIdentitySourceBuilder auditHost(AuditHost host) {
-    engine.host(host);
-    return this;
-  }
-
-  /** Whether building starts the first issuance at once; default true. */
-  public PodIdentitySourceBuilder prefetch(boolean prefetch) {
-    engine.prefetch(prefetch);
+  @Override
+  public PodIdentitySourceBuilder engine(Consumer<? super EngineSettings.Builder> change) {
+    change.accept(engine);
     return this;
   }
 
@@ -141,28 +123,28 @@ public final class PodIdentitySourceBuilder {
    * @throws CredentialConfigurationException naming the first bad setting
    */
   public CredentialSource<AwsSessionCredential> build() {
-    return engine
-        .apply(CredentialSources.refreshing(buildIssuer()), PodIdentityIssuer.PROVIDER)
+    EngineSettings settings = engine.build();
+    return settings
+        .applyTo(CredentialSources.refreshing(buildIssuer(settings)), PodIdentityIssuer.PROVIDER)
         .build();
   }
 
   /** The bare issuer (no refresh, no cache), for composing your own engine. */
   public CredentialIssuer<AwsSessionCredential> buildIssuer() {
+    return buildIssuer(engine.build());
+  }
+
+  private PodIdentityIssuer buildIssuer(EngineSettings settings) {
     String url = endpoint;
     if (url == null) {
       throw new CredentialConfigurationException(endpointSetting, "is required");
     }
-    URI checked =
-        Endpoints.check(
-            url,
-            endpointSetting,
-            Endpoints.PlainHttp.LOOPBACK_AND_CONTAINER_AGENT,
-            allowInsecureHttp);
+    URI checked = AGENT.withPlainHttpAllowed(allowPlainHttp).check(url, endpointSetting);
     Path file = tokenFile;
     if (file == null) {
       throw new CredentialConfigurationException(tokenFileSetting, "is required");
     }
     return new PodIdentityIssuer(
-        checked, file, tokenFileSetting, timeout, engine.timebase().clock());
+        checked, file, tokenFileSetting, connectTimeout, readTimeout, settings.timebase().clock());
   }
 }

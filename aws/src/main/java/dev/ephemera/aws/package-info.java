@@ -33,7 +33,17 @@
  *       dev.ephemera.aws.AwsSessionCredential}'s constructor: the adapter allocates nothing per
  *       request and takes no lock.
  *   <li>Plain HTTP goes only to loopback (STS) or loopback and the link-local agent (Pod Identity),
- *       unless the builder's {@code allowInsecureHttp(true)} says otherwise.
+ *       unless the builder's {@code allowPlainHttp(true)} says otherwise: core's {@code
+ *       EndpointPolicy} decides, as for every backend.
+ *   <li>Every upstream body is read through core's {@code BoundedBody} (1 MiB at most): the Pod
+ *       Identity answer directly, the STS answer inside the SDK's HTTP client before the SDK parses
+ *       it (and refused when its XML nests deeper than any STS answer, which would overflow the
+ *       SDK's recursive parser). A longer body is a {@code MALFORMED_RESPONSE} failure, not memory.
+ *       An STS client passed in with {@code stsClient(...)} is the user's own and is not wrapped.
+ *   <li>Error statuses without a known error code are classified by core's {@code StatusReasons};
+ *       only STS's error codes and the agent's {@code ExpiredTokenException} are read here.
+ *   <li>Both builders take the engine settings through core's {@code EngineConfigurable}, under the
+ *       names every backend uses; HTTP timeouts are {@code connectTimeout} and {@code readTimeout}.
  *   <li>Scoping is a {@link dev.ephemera.aws.SessionPolicy} (inline policy and/or managed policy
  *       ARNs); its digest is the audit scope. {@code IrsaSourceBuilder.buildScoped()} keeps one
  *       refreshed source per policy.

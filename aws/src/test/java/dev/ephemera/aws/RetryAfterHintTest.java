@@ -116,6 +116,12 @@ class RetryAfterHintTest {
     }
   }
 
+  @ParameterizedTest(name = "Retry-After: {0}")
+  @MethodSource("hints")
+  void theExpectedHints_areCoresOwnReading(String header, @Nullable Duration expected) {
+    assertThat(RetryAfter.parse(header, time.now())).isEqualTo(Optional.ofNullable(expected));
+  }
+
   private static void assertThrottled(
       CredentialIssuer<AwsSessionCredential> issuer, @Nullable Duration expected) {
     assertThatThrownBy(issuer::issue)

@@ -7,7 +7,7 @@ import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeFormatterBuilder;
 
 /** Parses the container credential {@code Expiration}: RFC 3339 as Go and the SDKs write it. */
-public final class PodIdentityExpirations {
+final class PodIdentityExpirations {
   private static final DateTimeFormatter COMPACT_OFFSET =
       new DateTimeFormatterBuilder()
           .append(DateTimeFormatter.ISO_LOCAL_DATE_TIME)
@@ -22,7 +22,7 @@ public final class PodIdentityExpirations {
    *
    * @throws DateTimeException if it is neither
    */
-  public static Instant parse(String text) {
+  static Instant parse(String text) {
     try {
       return OffsetDateTime.parse(text, DateTimeFormatter.ISO_OFFSET_DATE_TIME).toInstant();
     } catch (DateTimeException e) {

@@ -10,13 +10,13 @@ import dev.ephemera.core.spi.ErrorText;
 import dev.ephemera.core.spi.IssueResult;
 import dev.ephemera.core.spi.IssuerInfo;
 import dev.ephemera.core.spi.ProjectedToken;
+import dev.ephemera.core.spi.http.BoundedBody;
 import dev.ephemera.core.spi.http.HttpDate;
 import dev.ephemera.core.spi.http.RetryAfter;
 import java.io.IOException;
 import java.net.URI;
-import java.net.http.HttpClient;
+import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -34,7 +34,10 @@ import software.amazon.awssdk.protocols.jsoncore.JsonNodeParser;
  * EKS Pod Identity: one {@code GET} to the node's agent per issuance, with the projected
  * authorization token re-read from its file every time and sent raw (no {@code Bearer} prefix).
  *
- * <p>Uses one shared {@link HttpClient} without a proxy (the agent is link-local).
+ * <p>The exchange is {@link AgentHttp}'s: a shared {@code java.net.http} client without a proxy
+ * (the agent is link-local), the body read through core's bounded read, the answer bounded in time.
+ * Error answers are classified by {@link PodIdentityFailures}; a {@code Retry-After} on a throttled
+ * or transient answer is read by core's {@link RetryAfter}.
  *
  * <p>The agent stamps an absolute {@code Expiration} on its own clock; its HTTP {@code Date} header
  * is passed on as {@link IssueResult#upstreamTime()} and dates the credential, so a local wall
@@ -45,22 +48,35 @@ public final class PodIdentityIssuer implements CredentialIssuer<AwsSessionCrede
   /** The provider name in audit events. */
   public static final String PROVIDER = "aws-pod-identity";
 
-  private static final int MAX_BODY = 64 * 1024;
+  /** The most of an error body kept as text (for the code and the sanitized message). */
+  private static final int MAX_TEXT = 64 * 1024;
 
   private final URI endpoint;
   private final Path tokenFile;
   private final String tokenFileSetting;
-  private final Duration timeout;
+  private final Duration connectTimeout;
+  private final AgentHttp http;
   private final Clock clock;
   private volatile IssuerInfo info;
 
-  /** An issuer for an already checked endpoint. */
+  /**
+   * An issuer for an already checked endpoint.
+   *
+   * @param connectTimeout the most connecting may take
+   * @param readTimeout the most one answer may take, headers and body, connecting included
+   */
   public PodIdentityIssuer(
-      URI endpoint, Path tokenFile, String tokenFileSetting, Duration timeout, Clock clock) {
+      URI endpoint,
+      Path tokenFile,
+      String tokenFileSetting,
+      Duration connectTimeout,
+      Duration readTimeout,
+      Clock clock) {
     this.endpoint = Objects.requireNonNull(endpoint, "endpoint");
     this.tokenFile = Objects.requireNonNull(tokenFile, "tokenFile");
     this.tokenFileSetting = Objects.requireNonNull(tokenFileSetting, "tokenFileSetting");
-    this.timeout = Objects.requireNonNull(timeout, "timeout");
+    this.connectTimeout = Objects.requireNonNull(connectTimeout, "connectTimeout");
+    this.http = new AgentHttp(connectTimeout, readTimeout, BoundedBody.DEFAULT_LIMIT);
     this.clock = Objects.requireNonNull(clock, "clock");
     String sub;
     try {
@@ -89,21 +105,43 @@ public final class PodIdentityIssuer implements CredentialIssuer<AwsSessionCrede
           tokenFileSetting,
           "holds a token with a line break inside; it cannot be sent as a header");
     }
-    HttpRequest request =
+    HttpRequest.Builder request =
         HttpRequest.newBuilder(endpoint)
             .GET()
-            .timeout(timeout)
             .header("Authorization", jwt.reveal())
-            .header("Accept", "application/json")
-            .build();
-    HttpResponse<byte[]> response;
+            .header("Accept", "application/json");
+    AgentHttp.Answer answer;
     try {
-      response = SharedHttp.CLIENT.send(request, HttpResponse.BodyHandlers.ofByteArray());
+      answer = http.get(request, "the answer of the EKS Pod Identity agent at " + endpoint);
+    } catch (HttpConnectTimeoutException e) {
+      throw new CredentialUnavailableException(
+          Reason.TIMEOUT,
+          "cannot connect to the EKS Pod Identity agent at "
+              + endpoint
+              + " in time (connectTimeout "
+              + connectTimeout
+              + ", readTimeout "
+              + http.readTimeout()
+              + ")",
+          ErrorText.scrub(e));
     } catch (HttpTimeoutException e) {
       throw new CredentialUnavailableException(
           Reason.TIMEOUT,
-          "the EKS Pod Identity agent at " + endpoint + " did not answer within " + timeout,
+          "the EKS Pod Identity agent at "
+              + endpoint
+              + " did not answer within "
+              + http.readTimeout()
+              + " (readTimeout)",
           ErrorText.scrub(e));
+    } catch (BoundedBody.TooLargeException e) {
+      throw new CredentialUnavailableException(
+          Reason.MALFORMED_RESPONSE,
+          "the EKS Pod Identity agent at "
+              + endpoint
+              + " answered with a body longer than "
+              + e.limit()
+              + " bytes; refused after reading that much",
+          null);
     } catch (IOException e) {
       throw new CredentialUnavailableException(
           Reason.UNAVAILABLE,
@@ -114,39 +152,30 @@ public final class PodIdentityIssuer implements CredentialIssuer<AwsSessionCrede
       throw new CredentialUnavailableException(
           Reason.TIMEOUT, "interrupted while asking the EKS Pod Identity agent", null);
     }
-    int status = response.statusCode();
-    byte[] raw = response.body();
-    String body = new String(raw, 0, Math.min(raw.length, MAX_BODY), StandardCharsets.UTF_8);
+    byte[] raw = answer.body();
+    String body = new String(raw, 0, Math.min(raw.length, MAX_TEXT), StandardCharsets.UTF_8);
     Instant upstreamTime =
-        response.headers().firstValue("Date").flatMap(HttpDate::parse).orElse(null);
-    if (status != 200) {
-      String retryAfter = response.headers().firstValue("Retry-After").orElse(null);
-      throw failure(status, body, retryAfter, upstreamTime, jwt);
+        answer.headers().firstValue("Date").flatMap(HttpDate::parse).orElse(null);
+    if (answer.status() != 200) {
+      throw failure(answer, body, upstreamTime, jwt);
     }
-    return IssueResult.of(parse(body, upstreamTime, jwt)).withUpstreamTime(upstreamTime);
+    return IssueResult.of(parse(new String(raw, StandardCharsets.UTF_8), upstreamTime, jwt))
+        .withUpstreamTime(upstreamTime);
   }
 
   private CredentialUnavailableException failure(
-      int status,
-      String body,
-      @Nullable String retryAfterHeader,
-      @Nullable Instant upstreamTime,
-      Secret jwt) {
-    String text = ErrorText.sanitize(body, jwt);
-    Reason reason;
+      AgentHttp.Answer answer, String body, @Nullable Instant upstreamTime, Secret jwt) {
+    int status = answer.status();
+    Reason reason = PodIdentityFailures.reasonFor(status, body);
     Duration retryAfter = null;
-    if (status == 429) {
-      reason = Reason.THROTTLED;
+    if (reason == Reason.THROTTLED || reason == Reason.UNAVAILABLE) {
       // a date is counted from the agent's own clock when it said what that is
       Instant now = upstreamTime != null ? upstreamTime : clock.instant();
-      retryAfter = RetryAfter.parse(retryAfterHeader, now).orElse(null);
-    } else if (status >= 500) {
-      reason = Reason.UNAVAILABLE;
-    } else if (body.contains("(ExpiredTokenException)")) {
-      reason = Reason.UNAVAILABLE; // the kubelet may have rotated it: re-read at the next attempt
-    } else {
-      reason = Reason.REJECTED; // 400 validation, 403 access denied, 404 no association
+      retryAfter =
+          RetryAfter.parse(answer.headers().firstValue("Retry-After").orElse(null), now)
+              .orElse(null);
     }
+    String text = ErrorText.sanitize(body, jwt);
     return new CredentialUnavailableException(
         reason,
         "the EKS Pod Identity agent at "
@@ -209,20 +238,6 @@ public final class PodIdentityIssuer implements CredentialIssuer<AwsSessionCrede
         Reason.MALFORMED_RESPONSE,
         "the EKS Pod Identity agent at " + endpoint + " answered 200 with " + what,
         cause == null ? null : ErrorText.scrub(cause));
-  }
-
-  /**
-   * One client for every Pod Identity source in the JVM: one daemon selector thread in all, not one
-   * per source. No proxy (the agent is link-local), no redirects, and unlike {@code
-   * HttpURLConnection} no silent second attempt after a reset: the engine decides on retries.
-   */
-  private static final class SharedHttp {
-    static final HttpClient CLIENT =
-        HttpClient.newBuilder()
-            .proxy(HttpClient.Builder.NO_PROXY)
-            .followRedirects(HttpClient.Redirect.NEVER)
-            .version(HttpClient.Version.HTTP_1_1)
-            .build();
   }
 
   @Override

@@ -1,5 +1,6 @@
 package dev.ephemera.aws.internal;
 
+import dev.ephemera.core.spi.http.BoundedBody;
 import dev.ephemera.core.spi.http.RetryAfter;
 import java.net.URI;
 import java.time.Duration;
@@ -22,7 +23,9 @@ import software.amazon.awssdk.services.sts.endpoints.StsEndpointProvider;
 /**
  * Builds the SDK's STS client for IRSA: explicit region and endpoint, no credentials (the call is
  * unsigned), no SDK retries (the refresh engine retries, with backoff, once for every backend), no
- * profile file read from disk, and the JDK's {@code HttpURLConnection} underneath.
+ * profile file read from disk, and the JDK's {@code HttpURLConnection} underneath, its response
+ * bodies read through core's {@link BoundedBody} (at most {@link BoundedBody#DEFAULT_LIMIT}) before
+ * the SDK parses them.
  *
  * <p>A retry hint the SDK cannot take is dropped before the SDK reads it: its retry stage turns
  * {@code Retry-After: -1} (or a negative {@code x-amz-retry-after}) into an {@code
@@ -63,10 +66,12 @@ public final class StsClients {
   public static Owned build(
       Region region, URI endpoint, Duration connectTimeout, Duration readTimeout) {
     SdkHttpClient http =
-        UrlConnectionHttpClient.builder()
-            .connectionTimeout(connectTimeout)
-            .socketTimeout(readTimeout)
-            .build();
+        new BoundedSdkHttpClient(
+            UrlConnectionHttpClient.builder()
+                .connectionTimeout(connectTimeout)
+                .socketTimeout(readTimeout)
+                .build(),
+            BoundedBody.DEFAULT_LIMIT);
     StsClient sts =
         StsClient.builder()
             .region(region)

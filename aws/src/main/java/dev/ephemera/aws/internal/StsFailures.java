@@ -4,8 +4,10 @@ import dev.ephemera.core.CredentialUnavailableException;
 import dev.ephemera.core.CredentialUnavailableException.Reason;
 import dev.ephemera.core.Secret;
 import dev.ephemera.core.spi.ErrorText;
+import dev.ephemera.core.spi.http.BoundedBody;
 import dev.ephemera.core.spi.http.HttpDate;
 import dev.ephemera.core.spi.http.RetryAfter;
+import dev.ephemera.core.spi.http.StatusReasons;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.net.SocketTimeoutException;
@@ -24,14 +26,18 @@ import software.amazon.awssdk.http.SdkHttpResponse;
 
 /**
  * Maps what the SDK's STS client throws to a {@link CredentialUnavailableException} with the reason
- * PROTOCOLS.md gives each STS error code. Messages carry the code, STS's sanitized message and the
- * request id; never the web identity token.
+ * PROTOCOLS.md gives each STS error code, falling back to core's {@link StatusReasons} table for a
+ * code it does not know. Messages carry the code, STS's sanitized message and the request id; never
+ * the web identity token.
  */
-public final class StsFailures {
+final class StsFailures {
+  /** STS documents no status of its own: the standard table. */
+  private static final StatusReasons STATUS = StatusReasons.standard();
+
   private StsFailures() {}
 
   /** The reason for an STS error code, or for an HTTP status when the code is unknown. */
-  public static Reason reasonFor(String code, int status) {
+  static Reason reasonFor(String code, int status) {
     return switch (code) {
       // The token did not validate; re-read at the next attempt (the engine's terminal backoff).
       case "InvalidIdentityToken",
@@ -63,21 +69,8 @@ public final class StsFailures {
           "MissingParameter",
           "InvalidAction" ->
           Reason.CONFIGURATION;
-      default -> byStatus(status);
+      default -> STATUS.reasonFor(status);
     };
-  }
-
-  private static Reason byStatus(int status) {
-    if (status == 429) {
-      return Reason.THROTTLED;
-    }
-    if (status == 401 || status == 403) {
-      return Reason.REJECTED;
-    }
-    if (status >= 400 && status < 500) {
-      return Reason.REJECTED;
-    }
-    return Reason.UNAVAILABLE; // 5xx and anything unexpected
   }
 
   /**
@@ -87,7 +80,7 @@ public final class StsFailures {
    * @param sent the web identity token sent, scrubbed from any text kept
    * @param now the local time, to read a {@code Retry-After} date when STS sent no {@code Date}
    */
-  public static CredentialUnavailableException map(
+  static CredentialUnavailableException map(
       SdkException e, String roleArn, Secret sent, Instant now) {
     if (e instanceof AwsServiceException service) {
       AwsErrorDetails details = service.awsErrorDetails();
@@ -110,6 +103,17 @@ public final class StsFailures {
               : null,
           ErrorText.scrub(e));
     }
+    IOException refused = refusedBody(e);
+    if (refused != null) {
+      return new CredentialUnavailableException(
+          Reason.MALFORMED_RESPONSE,
+          "STS AssumeRoleWithWebIdentity for "
+              + roleArn
+              + " got an answer refused unparsed: "
+              + ErrorText.sanitize(refused.getMessage(), sent),
+          null,
+          ErrorText.scrub(e));
+    }
     Reason reason = clientReason(e);
     return new CredentialUnavailableException(
         reason,
@@ -125,8 +129,17 @@ public final class StsFailures {
         ErrorText.scrub(e));
   }
 
+  /** The SDK's XML parser overflowed its stack on STS's answer: a malformed answer. */
+  static CredentialUnavailableException tooDeep(String roleArn) {
+    return new CredentialUnavailableException(
+        Reason.MALFORMED_RESPONSE,
+        "STS AssumeRoleWithWebIdentity for "
+            + roleArn
+            + " got an answer nested too deep for the SDK's XML parser (it overflowed its stack)");
+  }
+
   /** What the SDK threw that is not an {@link SdkException}: a transient failure, scrubbed. */
-  public static CredentialUnavailableException unexpected(
+  static CredentialUnavailableException unexpected(
       RuntimeException e, String roleArn, Secret sent) {
     return new CredentialUnavailableException(
         Reason.UNAVAILABLE,
@@ -159,6 +172,18 @@ public final class StsFailures {
       case "RegionDisabledException" -> "; activate STS in this region or use another region";
       default -> "";
     };
+  }
+
+  /** The bounded read's refusal (too long, nested too deep) among the causes, if any. */
+  private static @Nullable IOException refusedBody(Throwable e) {
+    int depth = 0;
+    for (Throwable t = e; t != null && depth < 16; t = t.getCause() == t ? null : t.getCause()) {
+      if (t instanceof BoundedBody.TooLargeException || t instanceof XmlNesting.TooDeepException) {
+        return (IOException) t;
+      }
+      depth++;
+    }
+    return null;
   }
 
   private static Reason clientReason(SdkException e) {

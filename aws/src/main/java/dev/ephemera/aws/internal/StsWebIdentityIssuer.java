@@ -119,6 +119,11 @@ public final class StsWebIdentityIssuer implements CredentialIssuer<AwsSessionCr
       // A client of the user's own making can still trip over a hostile header inside the SDK
       // (a negative Retry-After throws IllegalArgumentException from its retry stage).
       throw StsFailures.unexpected(e, roleArn, jwt);
+    } catch (StackOverflowError e) {
+      // The SDK builds a DOM of the answer recursively: XML nested some ten thousand deep overflows
+      // the stack. The client built here refuses such XML before parsing; one of the user's own
+      // does not, and the overflow stops here, where the recursion that caused it is known.
+      throw StsFailures.tooDeep(roleArn);
     }
     Instant upstreamTime = dateOf(response.sdkHttpResponse());
     return IssueResult.of(toCredential(response, upstreamTime)).withUpstreamTime(upstreamTime);

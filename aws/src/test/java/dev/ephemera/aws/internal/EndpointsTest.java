@@ -26,31 +26,6 @@ class EndpointsTest {
   }
 
   @Test
-  void plainHttp_onlyToLoopback_orTheAgent_unlessOptedIn() {
-    var loopback = Endpoints.PlainHttp.LOOPBACK;
-    var agent = Endpoints.PlainHttp.LOOPBACK_AND_CONTAINER_AGENT;
-    assertThat(Endpoints.check("http://127.0.0.1:4566", "s", loopback, false)).isNotNull();
-    assertThat(Endpoints.check("http://[::1]:4566", "s", loopback, false)).isNotNull();
-    assertThat(Endpoints.check("http://localhost:4566", "s", loopback, false)).isNotNull();
-    assertThat(Endpoints.check("https://sts.example.com", "s", loopback, false)).isNotNull();
-    assertThat(Endpoints.check("http://169.254.170.23/v1/credentials", "s", agent, false))
-        .isNotNull();
-    assertThat(Endpoints.check("http://[fd00:ec2::23]/v1/credentials", "s", agent, false))
-        .isNotNull();
-    assertThatThrownBy(() -> Endpoints.check("http://169.254.170.23/", "s", loopback, false))
-        .isInstanceOf(CredentialConfigurationException.class);
-    assertThatThrownBy(() -> Endpoints.check("http://169.254.169.254/", "s", agent, false))
-        .as("the EC2 metadata address is not the Pod Identity agent")
-        .isInstanceOf(CredentialConfigurationException.class);
-    assertThatThrownBy(() -> Endpoints.check("http://127.0.0.1.nip.io/", "s", agent, false))
-        .as("names are never resolved, so a name that looks local is not loopback")
-        .isInstanceOf(CredentialConfigurationException.class);
-    assertThatThrownBy(() -> Endpoints.check("https://user:pw@sts.example.com", "s", agent, false))
-        .hasMessageContaining("user info");
-    assertThat(Endpoints.check("http://10.1.2.3:8080", "s", loopback, true)).isNotNull();
-  }
-
-  @Test
   void defaultSessionNames_comeFromThePod_andAreAlwaysValid() {
     assertThat(SessionNames.derive(Environment.of(Map.of("POD_NAME", "shop-7d9f8-xk2p1"))))
         .isEqualTo("ephemera-shop-7d9f8-xk2p1");
