@@ -1,5 +1,7 @@
 package dev.ephemera.testkit.aws;
 
+import dev.ephemera.testkit.Canary;
+
 import java.security.SecureRandom;
 
 /** Random AWS-shaped identifiers and secrets for the emulators. */
@@ -18,12 +20,12 @@ final class AwsIds {
 
   /** A 40-character secret access key. */
   static String secretAccessKey() {
-    return random(B64, 40);
+    return Canary.mark("", random(B64, 40), 40);
   }
 
   /** A session token of realistic shape and length. */
   static String sessionToken() {
-    return "IQoJb3JpZ2luX2VjE" + random(B64, 360) + "==";
+    return Canary.mark("IQoJb3JpZ2luX2VjE", random(B64, 360), 17 + 360) + "==";
   }
 
   /** An assumed-role id prefix. */

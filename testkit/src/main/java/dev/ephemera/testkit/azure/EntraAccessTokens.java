@@ -1,5 +1,7 @@
 package dev.ephemera.testkit.azure;
 
+import dev.ephemera.testkit.Canary;
+
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JOSEObjectType;
 import com.nimbusds.jose.JWSAlgorithm;
@@ -89,6 +91,7 @@ final class EntraAccessTokens {
             .notBeforeTime(Date.from(now.minus(BACKDATE)))
             .expirationTime(Date.from(expiresAt))
             .claim("aio", randomText(40))
+            .claim(Canary.CLAIM, Canary.MARKER)
             .claim("appid", clientId)
             .claim("appidacr", "2")
             .claim("idp", directory.stsIssuer())

@@ -1,5 +1,7 @@
 package dev.ephemera.testkit.gcp;
 
+import dev.ephemera.testkit.Canary;
+
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JOSEObjectType;
 import com.nimbusds.jose.JWSAlgorithm;
@@ -42,6 +44,7 @@ final class GoogleIdTokens {
   String sign(String email, String audience, Instant now, Duration ttl, boolean includeEmail) {
     JWTClaimsSet.Builder claims =
         new JWTClaimsSet.Builder()
+            .claim(Canary.CLAIM, Canary.MARKER)
             .issuer(ISSUER)
             .subject(Integer.toUnsignedString(email.hashCode()) + "000000000")
             .audience(audience)

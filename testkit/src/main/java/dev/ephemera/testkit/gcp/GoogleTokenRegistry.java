@@ -1,5 +1,7 @@
 package dev.ephemera.testkit.gcp;
 
+import dev.ephemera.testkit.Canary;
+
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Instant;
@@ -59,6 +61,7 @@ public final class GoogleTokenRegistry {
     random.nextBytes(bytes);
     String token =
         "ya29."
+            + Canary.MARKER
             + info.minter()
             + "."
             + Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);

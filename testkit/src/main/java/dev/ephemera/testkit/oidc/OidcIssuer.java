@@ -1,5 +1,7 @@
 package dev.ephemera.testkit.oidc;
 
+import dev.ephemera.testkit.Canary;
+
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
@@ -114,6 +116,7 @@ public final class OidcIssuer implements AutoCloseable {
             .notBeforeTime(Date.from(now))
             .expirationTime(Date.from(now.plus(ttl)))
             .jwtID(UUID.randomUUID().toString())
+            .claim(Canary.CLAIM, Canary.MARKER)
             .claim(
                 "kubernetes.io",
                 Map.of(

@@ -1,5 +1,7 @@
 package dev.ephemera.testkit.vault;
 
+import dev.ephemera.testkit.Canary;
+
 import java.security.SecureRandom;
 
 /** Random Vault-shaped values: token values, accessors, lease ids, generated usernames. */
@@ -12,7 +14,7 @@ final class VaultIds {
 
   /** A service token value: {@code hvs.} and 24 characters. */
   static String token() {
-    return "hvs." + random(24);
+    return Canary.mark("hvs.", random(24), 28);
   }
 
   static String random(int length) {

@@ -1,5 +1,7 @@
 package dev.ephemera.testkit.vault;
 
+import dev.ephemera.testkit.Canary;
+
 import static dev.ephemera.testkit.vault.VaultJson.errors;
 import static dev.ephemera.testkit.vault.VaultJson.permissionDenied;
 import static dev.ephemera.testkit.vault.VaultJson.rfc3339;
@@ -80,7 +82,7 @@ final class VaultLeases {
     ObjectNode data = root.putObject("data");
     String last = spec.path().substring(spec.path().lastIndexOf('/') + 1);
     data.put("username", "v-" + last + "-" + VaultIds.random(12));
-    data.put("password", "A1a-" + VaultIds.random(20));
+    data.put("password", Canary.mark("A1a-", VaultIds.random(20), 24));
     return VaultJson.ok(root);
   }
 
