@@ -9,8 +9,8 @@ import java.util.regex.Pattern;
  * The marker every secret the testkit mints carries, so that a scan of logs, test reports, audit
  * files and demo output finds any secret that leaked there. Secrets stay valid for their format: a
  * 40-character AWS secret access key, an {@code hvs.} Vault token, a {@code ya29.} Google token
- * each hold {@link #MARKER} in their random part; a JWT (projected token, Entra access token, Google
- * ID token) holds it in a {@value #CLAIM} claim, so only the whole token, not its non-secret
+ * each hold {@link #MARKER} in their random part; a JWT (projected token, Entra access token,
+ * Google ID token) holds it in a {@value #CLAIM} claim, so only the whole token, not its non-secret
  * claims shown in audit, gives it away.
  *
  * <p>Ids that are not secret (access key ids, accessors, {@code uti}) never carry the marker.

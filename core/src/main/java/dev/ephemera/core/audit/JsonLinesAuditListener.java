@@ -5,6 +5,7 @@ import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Objects;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * Writes each audit event as one line of JSON ({@link AuditEvent#toJson()}) to an output stream and
@@ -12,6 +13,7 @@ import java.util.Objects;
  */
 public final class JsonLinesAuditListener implements AuditListener, AutoCloseable {
   private final OutputStream out;
+  private final ReentrantLock lock = new ReentrantLock();
 
   private JsonLinesAuditListener(OutputStream out) {
     this.out = out;
@@ -25,20 +27,24 @@ public final class JsonLinesAuditListener implements AuditListener, AutoCloseabl
   @Override
   public void onEvent(AuditEvent event) {
     byte[] line = (event.toJson() + "\n").getBytes(StandardCharsets.UTF_8);
-    synchronized (out) {
-      try {
-        out.write(line);
-        out.flush();
-      } catch (IOException e) {
-        throw new UncheckedIOException("could not write an audit line", e);
-      }
+    lock.lock(); // not a monitor: a virtual thread writing here must not pin its carrier
+    try {
+      out.write(line);
+      out.flush();
+    } catch (IOException e) {
+      throw new UncheckedIOException("could not write an audit line", e);
+    } finally {
+      lock.unlock();
     }
   }
 
   @Override
   public void close() throws IOException {
-    synchronized (out) {
+    lock.lock();
+    try {
       out.close();
+    } finally {
+      lock.unlock();
     }
   }
 }

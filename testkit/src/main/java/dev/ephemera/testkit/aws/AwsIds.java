@@ -1,7 +1,6 @@
 package dev.ephemera.testkit.aws;
 
 import dev.ephemera.testkit.Canary;
-
 import java.security.SecureRandom;
 
 /** Random AWS-shaped identifiers and secrets for the emulators. */

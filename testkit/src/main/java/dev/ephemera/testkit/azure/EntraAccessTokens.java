@@ -1,7 +1,5 @@
 package dev.ephemera.testkit.azure;
 
-import dev.ephemera.testkit.Canary;
-
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JOSEObjectType;
 import com.nimbusds.jose.JWSAlgorithm;
@@ -10,6 +8,7 @@ import com.nimbusds.jose.crypto.RSASSASigner;
 import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
+import dev.ephemera.testkit.Canary;
 import dev.ephemera.testkit.emulator.EmulatedRequest;
 import dev.ephemera.testkit.emulator.EmulatedResponse;
 import java.nio.charset.StandardCharsets;

@@ -1,7 +1,5 @@
 package dev.ephemera.testkit.gcp;
 
-import dev.ephemera.testkit.Canary;
-
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JOSEObjectType;
 import com.nimbusds.jose.JWSAlgorithm;
@@ -11,6 +9,7 @@ import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
+import dev.ephemera.testkit.Canary;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Date;

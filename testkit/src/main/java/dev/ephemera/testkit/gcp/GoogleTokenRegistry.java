@@ -1,7 +1,6 @@
 package dev.ephemera.testkit.gcp;
 
 import dev.ephemera.testkit.Canary;
-
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Instant;
@@ -61,9 +60,9 @@ public final class GoogleTokenRegistry {
     random.nextBytes(bytes);
     String token =
         "ya29."
-            + Canary.MARKER
             + info.minter()
             + "."
+            + Canary.MARKER
             + Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
     tokens.put(token, info);
     return token;

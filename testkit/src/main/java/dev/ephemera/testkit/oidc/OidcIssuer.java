@@ -1,7 +1,5 @@
 package dev.ephemera.testkit.oidc;
 
-import dev.ephemera.testkit.Canary;
-
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
@@ -20,6 +18,7 @@ import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
+import dev.ephemera.testkit.Canary;
 import dev.ephemera.testkit.oidc.TokenRejectedException.Problem;
 import java.nio.file.Path;
 import java.text.ParseException;

@@ -1,7 +1,6 @@
 package dev.ephemera.testkit.vault;
 
 import dev.ephemera.testkit.Canary;
-
 import java.security.SecureRandom;
 
 /** Random Vault-shaped values: token values, accessors, lease ids, generated usernames. */

@@ -1,7 +1,5 @@
 package dev.ephemera.testkit.vault;
 
-import dev.ephemera.testkit.Canary;
-
 import static dev.ephemera.testkit.vault.VaultJson.errors;
 import static dev.ephemera.testkit.vault.VaultJson.permissionDenied;
 import static dev.ephemera.testkit.vault.VaultJson.rfc3339;
@@ -9,6 +7,7 @@ import static dev.ephemera.testkit.vault.VaultJson.text;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.ephemera.testkit.Canary;
 import dev.ephemera.testkit.emulator.EmulatedRequest;
 import dev.ephemera.testkit.emulator.EmulatedResponse;
 import java.time.Clock;
