@@ -207,7 +207,9 @@ class HostileBodyTest {
               .stsClient(own)
               .timebase(time)
               .buildIssuer();
-      assertMalformed(issuer::issue, "nested too deep for the SDK's XML parser");
+      // JDK 17's XML parser overflows the stack (we catch it); from JDK 24 the JDK refuses depth > 100
+      // itself (jdk.xml.maxElementDepth): either way a typed MALFORMED_RESPONSE, never an Error
+      assertMalformed(issuer::issue, "");
     }
   }
 
