@@ -636,6 +636,16 @@ public final class VaultCredentials implements AutoCloseable {
     }
 
     private static Duration parseTimeout(String text) {
+      try {
+        return parseDuration(text);
+      } catch (NumberFormatException | ArithmeticException e) {
+        // a number or a sum beyond what a Duration holds
+        throw new CredentialConfigurationException(
+            VAULT_CLIENT_TIMEOUT, "is too large a duration: " + text);
+      }
+    }
+
+    private static Duration parseDuration(String text) {
       String t = text.strip();
       Duration d;
       if (t.matches("\\d+")) {

@@ -187,12 +187,16 @@ public final class PodIdentityIssuer implements CredentialIssuer<AwsSessionCrede
         null);
   }
 
-  private AwsSessionCredential parse(String body, @Nullable Instant upstreamTime, Secret jwt) {
+  // package-private for the fuzz target
+  AwsSessionCredential parse(String body, @Nullable Instant upstreamTime, Secret jwt) {
     JsonNode root;
     try {
       root = JsonNodeParser.create().parse(body);
     } catch (RuntimeException e) {
       throw malformed("a body that is not JSON", null);
+    }
+    if (root == null) { // the SDK's parser answers an empty body with no node at all
+      throw malformed("an empty body", null);
     }
     if (!root.isObject()) {
       throw malformed("JSON that is not an object", null);

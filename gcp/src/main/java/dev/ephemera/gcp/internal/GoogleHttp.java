@@ -45,7 +45,8 @@ public final class GoogleHttp implements HttpTransportFactory {
   private final Routes routes;
   private final ApacheHttpTransport transport;
 
-  private GoogleHttp(
+  // package-private for the fuzz target, which passes an Apache client that answers in memory
+  GoogleHttp(
       CloseableHttpClient apache,
       EndpointPolicy policy,
       RequestConfig config,
