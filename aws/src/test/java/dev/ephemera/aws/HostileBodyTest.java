@@ -207,7 +207,8 @@ class HostileBodyTest {
               .stsClient(own)
               .timebase(time)
               .buildIssuer();
-      // JDK 17's XML parser overflows the stack (we catch it); from JDK 24 the JDK refuses depth > 100
+      // JDK 17's XML parser overflows the stack (we catch it); from JDK 24 the JDK refuses depth >
+      // 100
       // itself (jdk.xml.maxElementDepth): either way a typed MALFORMED_RESPONSE, never an Error
       assertMalformed(issuer::issue, "");
     }
