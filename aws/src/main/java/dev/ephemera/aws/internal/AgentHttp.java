@@ -64,7 +64,7 @@ final class AgentHttp {
         client.send(
             request.timeout(readTimeout).build(), HttpResponse.BodyHandlers.ofInputStream());
     InputStream in = response.body();
-    long left = readTimeout.toNanos() - (System.nanoTime() - start);
+    long left = saturatedNanos(readTimeout) - (System.nanoTime() - start);
     CompletableFuture<Void> deadline =
         new CompletableFuture<Void>().orTimeout(Math.max(0, left), TimeUnit.NANOSECONDS);
     deadline.whenComplete(
@@ -107,5 +107,14 @@ final class AgentHttp {
         .version(HttpClient.Version.HTTP_1_1)
         .connectTimeout(connectTimeout)
         .build();
+  }
+
+  /**
+   * A user's timeout in nanoseconds, saturated: {@code Duration.toNanos()} throws past ~292 years.
+   */
+  private static long saturatedNanos(java.time.Duration d) {
+    return d.compareTo(java.time.Duration.ofNanos(Long.MAX_VALUE)) >= 0
+        ? Long.MAX_VALUE
+        : d.toNanos();
   }
 }
