@@ -2,6 +2,7 @@ package dev.ephemera.testkit;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
+import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -11,13 +12,20 @@ import java.util.regex.Pattern;
  * 40-character AWS secret access key, an {@code hvs.} Vault token, a {@code ya29.} Google token
  * each hold {@link #MARKER} in their random part; a JWT (projected token, Entra access token,
  * Google ID token) holds it in a {@value #CLAIM} claim, so only the whole token, not its non-secret
- * claims shown in audit, gives it away.
+ * claims shown in audit, gives it away. A UUID-shaped secret (a Vault secret id) ends in {@link
+ * #HEX_MARKER}.
  *
  * <p>Ids that are not secret (access key ids, accessors, {@code uti}) never carry the marker.
  */
 public final class Canary {
   /** The marker: letters and digits only, so it fits base64, base32 and token alphabets. */
   public static final String MARKER = "EPHCNRY7";
+
+  /**
+   * The marker of secrets whose format is hex only (a Vault AppRole secret id is a UUID): twelve
+   * lower-case hex digits, the last group of a {@link #uuid() marked UUID}.
+   */
+  public static final String HEX_MARKER = "c4a4e7c4a4e7";
 
   /** The JWT claim that carries the marker. */
   public static final String CLAIM = "ephemera_canary";
@@ -36,9 +44,19 @@ public final class Canary {
     return s.substring(0, length);
   }
 
-  /** Whether {@code text} holds a marked secret: the raw marker, or a JWT carrying the claim. */
+  /** A random UUID-shaped secret whose last group is {@link #HEX_MARKER}. */
+  public static String uuid() {
+    String random = UUID.randomUUID().toString();
+    return random.substring(0, random.lastIndexOf('-') + 1) + HEX_MARKER;
+  }
+
+  /**
+   * Whether {@code text} holds a marked secret: the raw marker, the hex marker, or a JWT carrying
+   * the claim.
+   */
   public static boolean leaksIn(CharSequence text) {
-    if (text.toString().contains(MARKER)) {
+    String s = text.toString();
+    if (s.contains(MARKER) || s.contains(HEX_MARKER)) {
       return true;
     }
     Matcher m = JWT.matcher(text);

@@ -7,6 +7,7 @@ import dev.ephemera.testkit.oidc.OidcIssuer;
 import dev.ephemera.testkit.oidc.ServiceAccount;
 import dev.ephemera.testkit.time.VirtualTime;
 import java.time.Duration;
+import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
 /** The canary marker that lets CI find any leaked testkit secret. */
@@ -35,5 +36,14 @@ class CanaryTest {
           .isFalse();
       assertThat(Canary.leaksIn("eyJhbGciOiJub25lIn0.bm90IGpzb24.")).isFalse();
     }
+  }
+
+  @Test
+  void uuid_isUuidShaped_andEndsInTheHexMarker_whichLeaksInFinds() {
+    String id = Canary.uuid();
+    assertThat(UUID.fromString(id).toString()).isEqualTo(id);
+    assertThat(id).endsWith("-" + Canary.HEX_MARKER).isNotEqualTo(Canary.uuid());
+    assertThat(Canary.leaksIn("login failed for secret_id " + id)).isTrue();
+    assertThat(Canary.leaksIn("request_id " + UUID.randomUUID())).isFalse();
   }
 }

@@ -14,9 +14,12 @@ import dev.ephemera.core.audit.AuditEventType;
 import dev.ephemera.core.audit.AuditListener;
 import dev.ephemera.core.refresh.RefreshPolicy;
 import dev.ephemera.core.refresh.RefreshingCredentialSource;
+import dev.ephemera.testkit.Canary;
 import dev.ephemera.testkit.RecordingAuditListener;
 import dev.ephemera.testkit.emulator.Fault;
 import dev.ephemera.testkit.time.VirtualTime;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -282,6 +285,67 @@ public abstract class CredentialSourceContract<C extends Credential> {
   /** Hostile or malformed Retry-After headers, sent verbatim by the emulator. */
   public static List<String> hostileRetryAfterHeaders() {
     return List.of("99999999999999999", "Fri, 31 Dec 9999 23:59:59 GMT", "-1", "garbage", "1e400");
+  }
+
+  /**
+   * Every fault of the shared vocabulary that makes a backend's vendor SDK or parser fail: the
+   * failures they produce are rendered whole for {@link #noSecret_inAnyFailure_acrossTheFaults}.
+   */
+  public static List<Fault> failingFaults() {
+    return List.of(
+        Fault.status(500),
+        Fault.status(503),
+        Fault.status(400),
+        Fault.status(403),
+        Fault.throttle(Duration.ofSeconds(5)),
+        Fault.connectionReset(),
+        Fault.malformedBody(),
+        Fault.truncatedBody(),
+        Fault.expiredCredential());
+  }
+
+  /**
+   * A failure, whatever its cause, carries no secret: neither the one the workload sent (a
+   * projected token, a client assertion, a secret id: every one the testkit mints carries the
+   * {@link Canary} marker) nor one the upstream sent back in a broken answer (a truncated body
+   * holds half a credential). The whole failure is rendered as a log would print it: its stack
+   * trace with every cause and suppressed exception, which is where vendor SDKs put request and
+   * response text.
+   */
+  @ParameterizedTest
+  @MethodSource("failingFaults")
+  public void noSecret_inAnyFailure_acrossTheFaults(Fault fault) {
+    StringWriter rendered = new StringWriter();
+    PrintWriter out = new PrintWriter(rendered);
+
+    var first = newSource();
+    fx().faults().next(fault);
+    try {
+      first.get();
+    } catch (RuntimeException e) {
+      e.printStackTrace(out);
+    }
+
+    var held = newSource();
+    C c = held.get();
+    fx().faults().next(fault);
+    try {
+      held.refresh().join();
+    } catch (RuntimeException e) {
+      e.printStackTrace(out);
+    }
+    out.append(held.status().toString()).append(first.status().toString());
+    out.append(audit.allJson());
+    out.flush();
+
+    String text = rendered.toString();
+    assertThat(text).as("the faults were rendered").isNotEmpty();
+    assertThat(Canary.leaksIn(text))
+        .as("a marked secret in what a %s failure renders:%n%s", fault, text)
+        .isFalse();
+    for (String secret : fx().secretValues(c)) {
+      assertThat(text).doesNotContain(secret);
+    }
   }
 
   @ParameterizedTest

@@ -6,6 +6,7 @@ import static dev.ephemera.testkit.vault.VaultJson.text;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.ephemera.testkit.Canary;
 import dev.ephemera.testkit.emulator.EmulatedResponse;
 import dev.ephemera.testkit.oidc.OidcIssuer;
 import dev.ephemera.testkit.oidc.TokenRejectedException;
@@ -70,14 +71,14 @@ final class VaultLogins {
     m.roles.put(role.name(), role);
     AppRoleEntry entry = new AppRoleEntry(role, UUID.randomUUID().toString());
     m.byRoleId.put(entry.roleId, entry);
-    String secretId = UUID.randomUUID().toString();
+    String secretId = Canary.uuid();
     entry.secretIds.add(secretId);
     return new AppRoleCredentials(entry.roleId, secretId);
   }
 
   String newSecretId(String roleName) {
     AppRoleEntry entry = appRoleEntry(roleName);
-    String secretId = UUID.randomUUID().toString();
+    String secretId = Canary.uuid();
     entry.secretIds.add(secretId);
     return secretId;
   }
