@@ -17,8 +17,9 @@ import dev.ephemera.core.Environment;
  * <p>{@link #fromEnvironment(Environment)} reads exactly what EKS injects. IRSA, when {@value
  * #AWS_ROLE_ARN} or {@value #AWS_WEB_IDENTITY_TOKEN_FILE} is set: both are then required, with
  * {@value #AWS_REGION} (else {@value #AWS_DEFAULT_REGION}), and optionally {@value
- * #AWS_ROLE_SESSION_NAME}, {@value #AWS_STS_REGIONAL_ENDPOINTS} ({@code regional} or {@code
- * legacy}) and {@value #AWS_ENDPOINT_URL_STS}. Otherwise EKS Pod Identity, when {@value
+ * #AWS_ROLE_SESSION_NAME}, {@value #AWS_ROLE_SESSION_DURATION}, {@value
+ * #AWS_STS_REGIONAL_ENDPOINTS} ({@code regional} or {@code legacy}) and {@value
+ * #AWS_ENDPOINT_URL_STS}. Otherwise EKS Pod Identity, when {@value
  * #AWS_CONTAINER_CREDENTIALS_FULL_URI} or {@value #AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE} is set:
  * both are then required. IRSA wins when both are configured, as in the SDK's default chain. A
  * missing, malformed or contradictory setting is a {@link CredentialConfigurationException} whose
@@ -33,6 +34,13 @@ public final class AwsCredentialSources {
 
   /** The role session name (IRSA, optional). */
   public static final String AWS_ROLE_SESSION_NAME = "AWS_ROLE_SESSION_NAME";
+
+  /**
+   * The session length in whole seconds, {@code DurationSeconds} (IRSA, optional; default 3600):
+   * longer than the presigned URLs {@link EphemeraAwsCredentialsProvider#lasting} signs, within the
+   * role's {@code MaxSessionDuration}.
+   */
+  public static final String AWS_ROLE_SESSION_DURATION = "AWS_ROLE_SESSION_DURATION";
 
   /** The region (IRSA). */
   public static final String AWS_REGION = "AWS_REGION";

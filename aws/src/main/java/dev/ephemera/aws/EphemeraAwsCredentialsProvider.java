@@ -1,5 +1,8 @@
 package dev.ephemera.aws;
 
+import dev.ephemera.aws.internal.OwningCredentialSource;
+import dev.ephemera.aws.internal.SessionLimit;
+import dev.ephemera.core.CredentialConfigurationException;
 import dev.ephemera.core.CredentialSource;
 import dev.ephemera.core.CredentialUnavailableException;
 import java.time.Duration;
@@ -45,14 +48,39 @@ public final class EphemeraAwsCredentialsProvider implements AwsCredentialsProvi
    * (refreshing early when the held one would not): for an {@code S3Presigner} signing URLs that
    * live that long. Slower than {@link #of}: it reads the clock.
    *
+   * <p>A credential is served for its session less the expiry margin (60 s by default), so URLs
+   * valid for an hour need a session longer than an hour: {@code sessionDuration(...)} on the IRSA
+   * builder, or {@value AwsCredentialSources#AWS_ROLE_SESSION_DURATION} in the environment, within
+   * the role's maximum. For a source built here that cannot last {@code minRemaining}, this fails
+   * now rather than on every presign.
+   *
    * @throws IllegalArgumentException if {@code minRemaining} is negative
+   * @throws CredentialConfigurationException if the source's session is known to be too short,
+   *     naming the setting that lengthens it
    */
   public EphemeraAwsCredentialsProvider lasting(Duration minRemaining) {
     Objects.requireNonNull(minRemaining, "minRemaining");
     if (minRemaining.isNegative()) {
       throw new IllegalArgumentException("minRemaining must not be negative: " + minRemaining);
     }
+    if (source instanceof OwningCredentialSource<?> owning) {
+      owning.sessionLimit().ifPresent(limit -> checkLasts(limit, minRemaining));
+    }
     return new EphemeraAwsCredentialsProvider(source, minRemaining);
+  }
+
+  private static void checkLasts(SessionLimit limit, Duration minRemaining) {
+    if (minRemaining.compareTo(limit.served()) > 0) {
+      throw new CredentialConfigurationException(
+          limit.setting(),
+          "is "
+              + limit.session().getSeconds()
+              + " s, so a credential is served for at most "
+              + limit.served().getSeconds()
+              + " s (the expiry margin off), less than lasting("
+              + minRemaining
+              + "): set a longer session, within the role's MaxSessionDuration");
+    }
   }
 
   /**

@@ -1,6 +1,7 @@
 package dev.ephemera.aws;
 
 import dev.ephemera.aws.internal.OwningCredentialSource;
+import dev.ephemera.aws.internal.SessionLimit;
 import dev.ephemera.aws.internal.SessionNames;
 import dev.ephemera.aws.internal.StsClients;
 import dev.ephemera.aws.internal.StsWebIdentityIssuer;
@@ -56,6 +57,7 @@ public final class IrsaSourceBuilder implements EngineConfigurable<IrsaSourceBui
   private @Nullable String sessionName;
   private String sessionNameSetting = "sessionName";
   private Duration sessionDuration = Duration.ofHours(1);
+  private String sessionDurationSetting = "sessionDuration";
   private @Nullable String region;
   private String regionSetting = "region";
   private boolean legacyGlobalEndpoint;
@@ -74,6 +76,7 @@ public final class IrsaSourceBuilder implements EngineConfigurable<IrsaSourceBui
   static IrsaSourceBuilder fromEnvironment(Environment env) {
     IrsaSourceBuilder b = new IrsaSourceBuilder();
     b.environment = env;
+    b.sessionDurationSetting = AwsCredentialSources.AWS_ROLE_SESSION_DURATION;
     b.roleArn = env.require(AwsCredentialSources.AWS_ROLE_ARN);
     b.roleArnSetting = AwsCredentialSources.AWS_ROLE_ARN;
     String file = env.require(AwsCredentialSources.AWS_WEB_IDENTITY_TOKEN_FILE);
@@ -85,6 +88,9 @@ public final class IrsaSourceBuilder implements EngineConfigurable<IrsaSourceBui
               b.sessionName = n;
               b.sessionNameSetting = AwsCredentialSources.AWS_ROLE_SESSION_NAME;
             });
+    env.get(AwsCredentialSources.AWS_ROLE_SESSION_DURATION)
+        .ifPresent(
+            d -> b.sessionDuration = seconds(d, AwsCredentialSources.AWS_ROLE_SESSION_DURATION));
     var region = env.get(AwsCredentialSources.AWS_REGION);
     if (region.isPresent()) {
       b.region = region.get();
@@ -147,9 +153,16 @@ public final class IrsaSourceBuilder implements EngineConfigurable<IrsaSourceBui
     return this;
   }
 
-  /** {@code DurationSeconds}: whole seconds in 900..43200; default one hour. */
+  /**
+   * {@code DurationSeconds}: whole seconds in 900..43200, at most the role's {@code
+   * MaxSessionDuration}; default one hour ({@value AwsCredentialSources#AWS_ROLE_SESSION_DURATION}
+   * from the environment). A credential is served for this less the expiry margin, so {@link
+   * EphemeraAwsCredentialsProvider#lasting(Duration)} needs a longer session than the URLs it signs
+   * live.
+   */
   public IrsaSourceBuilder sessionDuration(Duration duration) {
     this.sessionDuration = Objects.requireNonNull(duration, "sessionDuration");
+    this.sessionDurationSetting = "sessionDuration";
     return this;
   }
 
@@ -243,10 +256,19 @@ public final class IrsaSourceBuilder implements EngineConfigurable<IrsaSourceBui
     Checked c = check();
     EngineSettings settings = engine.build();
     String name = "aws-irsa" + (scope == null ? "" : "[" + scope.digest() + "]");
-    if (stsClient != null) {
-      return settings
-          .applyTo(CredentialSources.refreshing(c.issuer(stsClient, scope, settings)), name)
-          .build();
+    SessionLimit limit =
+        new SessionLimit(
+            sessionDuration,
+            settings.refreshPolicy().servedFor(sessionDuration),
+            sessionDurationSetting);
+    StsClient own = stsClient;
+    if (own != null) {
+      return new OwningCredentialSource<>(
+          settings
+              .applyTo(CredentialSources.refreshing(c.issuer(own, scope, settings)), name)
+              .build(),
+          () -> {}, // the caller's client: theirs to close
+          limit);
     }
     StsClients.Owned owned = StsClients.build(c.region, c.endpoint, connectTimeout, readTimeout);
     try {
@@ -254,7 +276,8 @@ public final class IrsaSourceBuilder implements EngineConfigurable<IrsaSourceBui
           settings
               .applyTo(CredentialSources.refreshing(c.issuer(owned.sts(), scope, settings)), name)
               .build(),
-          owned);
+          owned,
+          limit);
     } catch (RuntimeException e) {
       owned.close();
       throw e;
@@ -344,7 +367,7 @@ public final class IrsaSourceBuilder implements EngineConfigurable<IrsaSourceBui
         || sessionDuration.compareTo(MIN_SESSION) < 0
         || sessionDuration.compareTo(MAX_SESSION) > 0) {
       throw new CredentialConfigurationException(
-          "sessionDuration",
+          sessionDurationSetting,
           "must be whole seconds from 900 (15 min) to 43200 (12 h), not " + sessionDuration);
     }
     Region r = Region.US_EAST_1;
@@ -373,6 +396,15 @@ public final class IrsaSourceBuilder implements EngineConfigurable<IrsaSourceBui
       throw new CredentialConfigurationException(setting, "must be positive, not " + d);
     }
     return d;
+  }
+
+  private static Duration seconds(String value, String setting) {
+    try {
+      return Duration.ofSeconds(Long.parseLong(value.trim()));
+    } catch (NumberFormatException e) {
+      throw new CredentialConfigurationException(
+          setting, "must be whole seconds from 900 to 43200 (e.g. 7200), not '" + value + "'");
+    }
   }
 
   static Path path(String value, String setting) {

@@ -110,6 +110,22 @@ public final class RefreshPolicy {
     return expiryMargin;
   }
 
+  /**
+   * How long a credential issued for {@code lifetime} is served under this policy: the lifetime
+   * less the expiry margin (at most half the lifetime). The longest {@code get(minRemaining)} such
+   * a credential can satisfy.
+   *
+   * @throws IllegalArgumentException if {@code lifetime} is negative
+   */
+  public Duration servedFor(Duration lifetime) {
+    Objects.requireNonNull(lifetime, "lifetime");
+    if (lifetime.isNegative()) {
+      throw new IllegalArgumentException("lifetime must not be negative: " + lifetime);
+    }
+    return Duration.ofNanos(
+        Schedule.serveNanos(Schedule.nanos(lifetime), Schedule.nanos(expiryMargin), null));
+  }
+
   /** First retry bound after a transient failure. */
   public Duration initialBackoff() {
     return initialBackoff;

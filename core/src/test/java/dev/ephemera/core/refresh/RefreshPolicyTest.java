@@ -32,6 +32,22 @@ class RefreshPolicyTest {
   }
 
   @Test
+  void servedFor_isTheLifetimeLessTheMargin_atMostHalfOfIt() {
+    RefreshPolicy p = RefreshPolicy.defaults();
+
+    assertThat(p.servedFor(Duration.ofHours(1))).isEqualTo(Duration.ofSeconds(3540));
+    assertThat(p.servedFor(Duration.ofSeconds(90))).isEqualTo(Duration.ofSeconds(45));
+    assertThat(p.servedFor(Duration.ZERO)).isEqualTo(Duration.ZERO);
+    assertThat(
+            RefreshPolicy.builder()
+                .expiryMargin(Duration.ZERO)
+                .build()
+                .servedFor(Duration.ofHours(1)))
+        .isEqualTo(Duration.ofHours(1));
+    assertThatThrownBy(() -> p.servedFor(NEGATIVE)).isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
   void defaults_isOneSharedInstance() {
     assertThat(RefreshPolicy.defaults()).isSameAs(RefreshPolicy.defaults());
   }
