@@ -7,6 +7,7 @@ import dev.ephemera.testkit.emulator.Emulator;
 import dev.ephemera.testkit.emulator.FaultPlan;
 import dev.ephemera.testkit.emulator.Journal;
 import dev.ephemera.testkit.oidc.OidcIssuer;
+import dev.ephemera.testkit.oidc.TokenFile;
 import dev.ephemera.testkit.oidc.TokenRejectedException;
 import dev.ephemera.testkit.oidc.VerifiedToken;
 import java.net.URI;
@@ -64,12 +65,24 @@ public final class PodIdentityAgentEmulator implements AutoCloseable {
     this.lifetime = b.lifetime;
     this.associations = Map.copyOf(b.associations);
     this.requireAgentHost = b.requireAgentHost;
-    this.emulator = Emulator.builder("eks-pod-identity", new Protocol()).clock(clock).start();
+    this.emulator =
+        Emulator.builder("eks-pod-identity", new Protocol()).clock(clock).port(b.port).start();
   }
 
   /** A builder for an agent that trusts tokens from {@code oidc}. */
   public static Builder builder(OidcIssuer oidc) {
     return new Builder(oidc);
+  }
+
+  /**
+   * What EKS injects into a pod with a Pod Identity association, pointed at this agent: {@code
+   * AWS_CONTAINER_CREDENTIALS_FULL_URI} and {@code AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE} (the
+   * projected token, audience {@value #AUDIENCE}).
+   */
+  public Map<String, String> environment(TokenFile token) {
+    return Map.of(
+        "AWS_CONTAINER_CREDENTIALS_FULL_URI", fullUri().toString(),
+        "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE", token.path().toString());
   }
 
   /**
@@ -253,6 +266,7 @@ public final class PodIdentityAgentEmulator implements AutoCloseable {
     private Duration lifetime = Duration.ofHours(6);
     private final Map<String, String> associations = new LinkedHashMap<>();
     private boolean requireAgentHost;
+    private int port;
 
     private Builder(OidcIssuer oidc) {
       this.oidc = Objects.requireNonNull(oidc, "oidc");
@@ -290,6 +304,15 @@ public final class PodIdentityAgentEmulator implements AutoCloseable {
      */
     public Builder requireAgentHost(boolean require) {
       this.requireAgentHost = require;
+      return this;
+    }
+
+    /** A fixed port; default 0 (any free port). */
+    public Builder port(int port) {
+      if (port < 0 || port > 65535) {
+        throw new IllegalArgumentException("port must be 0..65535: " + port);
+      }
+      this.port = port;
       return this;
     }
 

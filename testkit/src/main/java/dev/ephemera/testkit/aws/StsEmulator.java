@@ -4,6 +4,7 @@ import dev.ephemera.testkit.emulator.Emulator;
 import dev.ephemera.testkit.emulator.FaultPlan;
 import dev.ephemera.testkit.emulator.Journal;
 import dev.ephemera.testkit.oidc.OidcIssuer;
+import dev.ephemera.testkit.oidc.TokenFile;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
@@ -55,6 +56,20 @@ public final class StsEmulator implements AutoCloseable {
   /** A builder for an STS that trusts tokens from {@code oidc}. */
   public static Builder builder(OidcIssuer oidc) {
     return new Builder(oidc);
+  }
+
+  /**
+   * What EKS injects into a pod with IRSA for {@code roleArn}, pointed at this emulator: {@code
+   * AWS_ROLE_ARN}, {@code AWS_WEB_IDENTITY_TOKEN_FILE} (the projected token, audience {@value
+   * #DEFAULT_AUDIENCE}), {@code AWS_REGION} ({@code us-east-1}) and {@code AWS_ENDPOINT_URL_STS},
+   * for {@code AwsCredentialSources.fromEnvironment(Environment.of(map))}.
+   */
+  public Map<String, String> irsaEnvironment(String roleArn, TokenFile token) {
+    return Map.of(
+        "AWS_ROLE_ARN", Objects.requireNonNull(roleArn, "roleArn"),
+        "AWS_WEB_IDENTITY_TOKEN_FILE", token.path().toString(),
+        "AWS_REGION", "us-east-1",
+        "AWS_ENDPOINT_URL_STS", endpoint().toString());
   }
 
   /** The endpoint to give the STS client: {@code http://127.0.0.1:PORT}. */

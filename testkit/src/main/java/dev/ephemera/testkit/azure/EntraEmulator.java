@@ -11,10 +11,12 @@ import dev.ephemera.testkit.emulator.FaultPlan;
 import dev.ephemera.testkit.emulator.Journal;
 import dev.ephemera.testkit.emulator.JournalEntry;
 import dev.ephemera.testkit.oidc.OidcIssuer;
+import dev.ephemera.testkit.oidc.TokenFile;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
 import java.util.function.Predicate;
@@ -107,6 +109,20 @@ public final class EntraEmulator implements AutoCloseable {
   /** The tenant this directory serves. */
   public String tenantId() {
     return tenantId;
+  }
+
+  /**
+   * What the Azure Workload Identity webhook injects for {@code clientId}, pointed at this
+   * emulator: {@code AZURE_CLIENT_ID}, {@code AZURE_TENANT_ID}, {@code AZURE_FEDERATED_TOKEN_FILE}
+   * (the projected token, audience {@code api://AzureADTokenExchange}) and {@code
+   * AZURE_AUTHORITY_HOST}. The emulator is HTTPS with {@code LoopbackTls}'s certificate: trust it.
+   */
+  public Map<String, String> environment(String clientId, TokenFile token) {
+    return Map.of(
+        "AZURE_CLIENT_ID", Objects.requireNonNull(clientId, "clientId"),
+        "AZURE_TENANT_ID", tenantId(),
+        "AZURE_FEDERATED_TOKEN_FILE", token.path().toString(),
+        "AZURE_AUTHORITY_HOST", authorityHost());
   }
 
   /**

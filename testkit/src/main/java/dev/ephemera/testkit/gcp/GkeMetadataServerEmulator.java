@@ -63,7 +63,8 @@ public final class GkeMetadataServerEmulator implements AutoCloseable {
     this.reissueWithin = b.reissueWithin;
     this.idTokenLifetime = b.idTokenLifetime;
     this.registry = b.registry;
-    this.emulator = Emulator.builder("gke-metadata", new Protocol()).clock(clock).start();
+    this.emulator =
+        Emulator.builder("gke-metadata", new Protocol()).clock(clock).port(b.port).start();
   }
 
   /** A builder; the emulator stamps expiries on {@code clock}. */
@@ -74,6 +75,14 @@ public final class GkeMetadataServerEmulator implements AutoCloseable {
   /** {@code 127.0.0.1:PORT}: the value for {@code GCE_METADATA_HOST}. */
   public String hostAndPort() {
     return emulator.hostAndPort();
+  }
+
+  /**
+   * What points a GKE pod's Google clients at this metadata server: {@code GCE_METADATA_HOST}, for
+   * {@code GoogleWorkloadIdentity.fromEnvironment(Environment.of(map))}.
+   */
+  public Map<String, String> environment() {
+    return Map.of("GCE_METADATA_HOST", hostAndPort());
   }
 
   /** {@code http://127.0.0.1:PORT}. */
@@ -269,6 +278,7 @@ public final class GkeMetadataServerEmulator implements AutoCloseable {
     private Duration reissueWithin = Duration.ofMinutes(5);
     private Duration idTokenLifetime = Duration.ofHours(1);
     private GoogleTokenRegistry registry;
+    private int port;
 
     private Builder(Clock clock) {
       this.clock = Objects.requireNonNull(clock, "clock");
@@ -314,7 +324,16 @@ public final class GkeMetadataServerEmulator implements AutoCloseable {
       return this;
     }
 
-    /** Starts the server on a free loopback port. */
+    /** A fixed port; default 0 (any free port). */
+    public Builder port(int port) {
+      if (port < 0 || port > 65535) {
+        throw new IllegalArgumentException("port must be 0..65535: " + port);
+      }
+      this.port = port;
+      return this;
+    }
+
+    /** Starts the server on loopback: a free port unless {@link #port(int)} fixed one. */
     public GkeMetadataServerEmulator start() {
       return new GkeMetadataServerEmulator(this);
     }

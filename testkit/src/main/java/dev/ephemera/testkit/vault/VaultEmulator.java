@@ -4,6 +4,7 @@ import dev.ephemera.testkit.emulator.Emulator;
 import dev.ephemera.testkit.emulator.FaultPlan;
 import dev.ephemera.testkit.emulator.Journal;
 import dev.ephemera.testkit.oidc.OidcIssuer;
+import dev.ephemera.testkit.oidc.TokenFile;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
@@ -39,7 +40,8 @@ public final class VaultEmulator implements AutoCloseable {
 
   private VaultEmulator(Builder b) {
     this.protocol = new VaultProtocol(b.clock, b.oidc, b.namespace, b.systemMaxTtl);
-    this.server = Emulator.builder("vault", protocol).clock(b.clock).https(b.https).start();
+    this.server =
+        Emulator.builder("vault", protocol).clock(b.clock).https(b.https).port(b.port).start();
   }
 
   /** A builder for an emulator on {@code clock} (use the test's virtual clock). */
@@ -186,6 +188,19 @@ public final class VaultEmulator implements AutoCloseable {
     return server.baseUri();
   }
 
+  /**
+   * What a pod logging in with Kubernetes auth as {@code role} sets, pointed at this emulator:
+   * {@code VAULT_ADDR}, {@code VAULT_ROLE} and {@code VAULT_JWT_FILE} (the projected token), for
+   * {@code VaultCredentials.fromEnvironment(Environment.of(map))}. Add {@code VAULT_NAMESPACE} for
+   * a namespaced emulator.
+   */
+  public Map<String, String> environment(String role, TokenFile token) {
+    return Map.of(
+        "VAULT_ADDR", address(),
+        "VAULT_ROLE", Objects.requireNonNull(role, "role"),
+        "VAULT_JWT_FILE", token.path().toString());
+  }
+
   /** The faults to inject. */
   public FaultPlan faults() {
     return server.faults();
@@ -218,6 +233,7 @@ public final class VaultEmulator implements AutoCloseable {
     private boolean https;
     private String namespace = "";
     private Duration systemMaxTtl = Duration.ofDays(32);
+    private int port;
 
     private Builder(Clock clock) {
       this.clock = Objects.requireNonNull(clock, "clock");
@@ -247,6 +263,15 @@ public final class VaultEmulator implements AutoCloseable {
     /** The system max TTL ({@code max_lease_ttl}); default 32 days. */
     public Builder systemMaxTtl(Duration ttl) {
       this.systemMaxTtl = VaultRole.positive(ttl, "systemMaxTtl");
+      return this;
+    }
+
+    /** A fixed port; default 0 (any free port). */
+    public Builder port(int port) {
+      if (port < 0 || port > 65535) {
+        throw new IllegalArgumentException("port must be 0..65535: " + port);
+      }
+      this.port = port;
       return this;
     }
 
