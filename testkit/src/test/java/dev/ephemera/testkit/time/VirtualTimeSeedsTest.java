@@ -20,6 +20,8 @@ import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.BeforeEachCallback;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.platform.engine.TestExecutionResult;
 import org.junit.platform.launcher.LauncherDiscoveryRequest;
 import org.junit.platform.launcher.TestExecutionListener;
@@ -32,6 +34,19 @@ import org.junit.platform.launcher.core.LauncherFactory;
  * failure, through the auto-detected {@link VirtualTimeSeeds}.
  */
 class VirtualTimeSeedsTest {
+  private static final String AUTODETECTION = "junit.jupiter.extensions.autodetection.enabled";
+  private static volatile String autodetection = "unread";
+
+  @RegisterExtension
+  static final BeforeEachCallback READ_CONFIGURATION =
+      context -> autodetection = context.getConfigurationParameter(AUTODETECTION).orElse("unset");
+
+  @Test
+  void theBuild_autoDetectsExtensions_soEveryModuleReportsSeeds() {
+    assertThat(autodetection)
+        .as("%s, set by the root pom's surefire <properties>", AUTODETECTION)
+        .isEqualTo("true");
+  }
 
   @Test
   void sameSeed_sameJitter_throughARealSource() {
@@ -105,7 +120,7 @@ class VirtualTimeSeedsTest {
     LauncherDiscoveryRequest request =
         LauncherDiscoveryRequestBuilder.request()
             .selectors(selectClass(testClass))
-            .configurationParameter("junit.jupiter.extensions.autodetection.enabled", "true")
+            .configurationParameter(AUTODETECTION, "true")
             .build();
     Planted.armed = true;
     try {
