@@ -2,7 +2,6 @@ package dev.ephemera.azure;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.azure.core.util.BinaryData;
 import com.azure.storage.blob.BlobContainerClient;
@@ -39,11 +38,20 @@ import org.junit.jupiter.api.Test;
  * A real peer: Azurite (the Azure Storage emulator) over HTTPS with {@code --oauth basic}, which
  * accepts a bearer token only if it is a JWT with {@code iss} under {@code
  * https://sts.windows.net/}, an {@code aud} of storage, and {@code nbf <= now <= exp} on its own
- * (real) clock. The test installs Azurite with npm into {@code target/azurite} when it is not there
- * yet.
+ * (real) clock.
+ *
+ * <p>Azurite is installed before the suite by {@code .ci/install-azurite} into {@code
+ * target/azurite} (or the directory named by the system property {@value #HOME_PROPERTY} or the
+ * environment variable {@value #HOME_ENV}). When it is not there the test installs it with npm
+ * (bounded), and fails, naming what is missing and the command that installs it, when it cannot: it
+ * never skips silently.
  */
 class AzuriteTest {
   private static final String VERSION = "3.35.0";
+  static final String HOME_PROPERTY = "ephemera.azurite.home";
+  static final String HOME_ENV = "EPHEMERA_AZURITE_HOME";
+  private static final Duration INSTALL_TIMEOUT = Duration.ofMinutes(5);
+  private static final Duration PING_TIMEOUT = Duration.ofSeconds(30);
   private static final Pattern LISTENING =
       Pattern.compile("listens on https://127\\.0\\.0\\.1:(\\d+)");
   private static @Nullable Process azurite;
@@ -57,34 +65,7 @@ class AzuriteTest {
 
   @BeforeAll
   static void startAzurite() throws Exception {
-    Path home = Path.of("target", "azurite").toAbsolutePath();
-    Path main = home.resolve("node_modules/azurite/dist/src/blob/main.js");
-    if (!Files.exists(main)) {
-      assumeTrue(
-          commandWorks("npm", "--version"),
-          "npm is not installed: the Azurite test needs node and npm to install azurite@"
-              + VERSION);
-      Files.createDirectories(home);
-      Process npm =
-          new ProcessBuilder(
-                  "npm",
-                  "install",
-                  "--prefix",
-                  home.toString(),
-                  "--no-audit",
-                  "--no-fund",
-                  "azurite@" + VERSION)
-              .redirectErrorStream(true)
-              .redirectOutput(home.resolve("npm-install.log").toFile())
-              .start();
-      if (!npm.waitFor(5, TimeUnit.MINUTES)) {
-        npm.destroyForcibly();
-        throw new IllegalStateException("npm install azurite@" + VERSION + " took over 5 minutes");
-      }
-      assertThat(npm.exitValue())
-          .as("npm install azurite@%s (see %s)", VERSION, home.resolve("npm-install.log"))
-          .isZero();
-    }
+    Path main = installedAzurite();
     workDir = Files.createDirectories(Path.of("target", "azurite-run").toAbsolutePath());
     Path keyStore = LoopbackTls.keyStoreFile(workDir);
     Process p =
@@ -177,17 +158,91 @@ class AzuriteTest {
         .containsExactly("https://vault.azure.net");
   }
 
-  private static boolean commandWorks(String... command) {
-    try {
-      Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-      p.getInputStream().transferTo(java.io.OutputStream.nullOutputStream());
-      return p.waitFor(60, TimeUnit.SECONDS) && p.exitValue() == 0;
-    } catch (IOException e) {
-      return false;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return false;
+  /** Azurite's blob entry point: installed before the suite, else installed now, else a failure. */
+  static Path installedAzurite() throws IOException, InterruptedException {
+    String configured = System.getProperty(HOME_PROPERTY);
+    if (configured == null) {
+      configured = System.getenv(HOME_ENV);
     }
+    Path home =
+        (configured == null || configured.isBlank()
+                ? Path.of("target", "azurite")
+                : Path.of(configured.strip()))
+            .toAbsolutePath();
+    Path main = home.resolve("node_modules/azurite/dist/src/blob/main.js");
+    if (Files.exists(main)) {
+      return main;
+    }
+    String missing =
+        "azurite@" + VERSION + " is not installed in " + home + " (.ci/install-azurite installs it";
+    if (run(Duration.ofSeconds(60), home, "npm", "--version") != 0) {
+      throw new IllegalStateException(
+          missing + "; node and npm are needed, and npm is not on the PATH)");
+    }
+    // The registry first (bounded): unreachable, only npm's own cache can still serve the package.
+    boolean reachable = run(PING_TIMEOUT, home, "npm", "ping") == 0;
+    int installed =
+        run(
+            INSTALL_TIMEOUT,
+            home,
+            "npm",
+            "install",
+            "--prefix",
+            home.toString(),
+            "--no-audit",
+            "--no-fund",
+            reachable ? "--prefer-offline" : "--offline",
+            "azurite@" + VERSION);
+    if (installed == 0 && Files.exists(main)) {
+      return main;
+    }
+    Path log = home.resolve("npm-install.log");
+    if (!reachable) {
+      throw new IllegalStateException(
+          missing
+              + " where the npm registry is reachable: from here `npm ping` failed or took over "
+              + PING_TIMEOUT.toSeconds()
+              + " s, and npm's cache has no azurite@"
+              + VERSION
+              + "; see "
+              + log
+              + ")");
+    }
+    throw new IllegalStateException(
+        missing
+            + (installed == TIMED_OUT
+                ? "; `npm install` took over " + INSTALL_TIMEOUT.toMinutes() + " minutes"
+                : "; `npm install azurite@" + VERSION + "` failed")
+            + ": see "
+            + log
+            + ")");
+  }
+
+  private static final int TIMED_OUT = -1;
+
+  /**
+   * Runs {@code command} in {@code dir}, its output appended to {@code npm-install.log} there: its
+   * exit status, {@link #TIMED_OUT} past {@code timeout}, 127 when it cannot be started.
+   */
+  private static int run(Duration timeout, Path dir, String... command)
+      throws InterruptedException {
+    Process p;
+    try {
+      Files.createDirectories(dir);
+      p =
+          new ProcessBuilder(command)
+              .redirectErrorStream(true)
+              .redirectOutput(
+                  ProcessBuilder.Redirect.appendTo(dir.resolve("npm-install.log").toFile()))
+              .start();
+    } catch (IOException e) {
+      return 127;
+    }
+    if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+      p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+      return TIMED_OUT;
+    }
+    return p.exitValue();
   }
 
   /** Reads Azurite's output until it names its port (bounded by a real-time deadline). */

@@ -9,8 +9,13 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.Comparator;
+import java.util.LinkedHashSet;
+import java.util.Set;
+import java.util.SplittableRandom;
 import java.util.TreeSet;
 import java.util.concurrent.Executor;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.random.RandomGenerator;
 
 /**
  * Core's own test time: a clock, a ticker and a scheduler that move only on {@link
@@ -19,8 +24,18 @@ import java.util.concurrent.Executor;
  * once {@code advance} returns, everything due has happened. Thread-safe; tasks run outside its
  * lock. (The testkit's {@code VirtualTime} is the product version; core's tests cannot depend on
  * it.)
+ *
+ * <p>Jitter is seeded as the testkit's is: {@link #random()} splits generators from {@link
+ * #seed()}, fresh for each instance unless the property {@value #SEED_PROPERTY} fixes it; a failing
+ * test names the seeds it used ({@link ManualTimeSeeds}).
  */
 public final class ManualTime implements Timebase {
+  /** The testkit's seed property: it fixes the seed of every {@code ManualTime} too. */
+  public static final String SEED_PROPERTY = "ephemera.testkit.seed";
+
+  /** The seeds the current thread's test used, for {@link ManualTimeSeeds}. */
+  static final ThreadLocal<Set<Long>> USED = ThreadLocal.withInitial(LinkedHashSet::new);
+
   private record Due(long due, long seq, Runnable job) {}
 
   private static final Instant START = Instant.parse("2026-01-01T00:00:00Z");
@@ -33,6 +48,28 @@ public final class ManualTime implements Timebase {
   private long scheduled; // guarded by this
   private final Clock local = new View(true);
   private final Clock upstream = new View(false);
+  private final long seed;
+  private final SplittableRandom seeds; // guarded by this
+
+  /** Seeded from {@value #SEED_PROPERTY} when set, else freshly. */
+  public ManualTime() {
+    String fixed = System.getProperty(SEED_PROPERTY, "").strip();
+    this.seed = fixed.isEmpty() ? ThreadLocalRandom.current().nextLong() : Long.parseLong(fixed);
+    this.seeds = new SplittableRandom(seed);
+    USED.get().add(seed);
+  }
+
+  /** The seed behind every jitter this timebase hands out. */
+  public long seed() {
+    return seed;
+  }
+
+  /** A generator split from {@link #seed()}, one per source built. */
+  @Override
+  public synchronized RandomGenerator random() {
+    USED.get().add(seed);
+    return seeds.split();
+  }
 
   private final Scheduler scheduler =
       new Scheduler() {
@@ -113,6 +150,7 @@ public final class ManualTime implements Timebase {
     if (d.isNegative()) {
       throw new IllegalArgumentException("time does not go back: " + d);
     }
+    USED.get().add(seed);
     long until;
     synchronized (this) {
       until = plus(now, d);

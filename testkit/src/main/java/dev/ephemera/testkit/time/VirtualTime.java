@@ -24,6 +24,10 @@ import java.util.random.RandomGenerator;
  * thread, so after {@code advance} returns everything that was due has happened: a 12-hour
  * credential lifecycle runs in milliseconds, deterministically, with no sleeping.
  *
+ * <p>Jitter is seeded: {@link #random()} hands every source a generator split from {@link #seed()},
+ * which is fresh for each instance unless the system property {@value #SEED_PROPERTY} fixes it. A
+ * failing test names the seeds it used and how to replay them (see {@link VirtualTimeSeeds}).
+ *
  * <p>Thread-safe: other threads may schedule tasks and read the time while a test advances it.
  */
 public final class VirtualTime implements Timebase {
@@ -40,12 +44,15 @@ public final class VirtualTime implements Timebase {
   private long wallOffsetNanos; // wall-clock jumps, guarded by lock
   private long sequence; // guarded by lock
   private final long seed;
+  private final boolean replayedByProperty;
   private final SplittableRandom seeds; // guarded by lock
 
-  private VirtualTime(Instant start, long seed) {
+  private VirtualTime(Instant start, long seed, boolean replayedByProperty) {
     this.start = start;
     this.seed = seed;
+    this.replayedByProperty = replayedByProperty;
     this.seeds = new SplittableRandom(seed);
+    used();
   }
 
   /**
@@ -53,22 +60,22 @@ public final class VirtualTime implements Timebase {
    * {@value #SEED_PROPERTY} when set (to replay a run), else from a fresh random seed.
    */
   public static VirtualTime create() {
-    return new VirtualTime(DEFAULT_START, defaultSeed());
+    return new VirtualTime(DEFAULT_START, defaultSeed(), true);
   }
 
   /** Virtual time starting at {@link #DEFAULT_START} whose jitter comes from {@code seed}. */
   public static VirtualTime create(long seed) {
-    return new VirtualTime(DEFAULT_START, seed);
+    return new VirtualTime(DEFAULT_START, seed, false);
   }
 
   /** Virtual time starting at {@code start}, seeded as {@link #create()} is. */
   public static VirtualTime startingAt(Instant start) {
-    return new VirtualTime(Objects.requireNonNull(start, "start"), defaultSeed());
+    return new VirtualTime(Objects.requireNonNull(start, "start"), defaultSeed(), true);
   }
 
   /** Virtual time starting at {@code start} whose jitter comes from {@code seed}. */
   public static VirtualTime startingAt(Instant start, long seed) {
-    return new VirtualTime(Objects.requireNonNull(start, "start"), seed);
+    return new VirtualTime(Objects.requireNonNull(start, "start"), seed, false);
   }
 
   /** The system property that fixes the seed of every {@link VirtualTime} created without one. */
@@ -92,12 +99,20 @@ public final class VirtualTime implements Timebase {
     return seed;
   }
 
+  /** Notes on this thread that the running test uses this seed, for {@link VirtualTimeSeeds}. */
+  private void used() {
+    if (replayedByProperty) {
+      SeedLog.record(seed);
+    }
+  }
+
   /**
    * A generator split from this timebase's seed, one per source built: the sources of one test draw
    * reproducible, independent jitter.
    */
   @Override
   public RandomGenerator random() {
+    used();
     synchronized (lock) {
       return seeds.split();
     }
@@ -154,6 +169,7 @@ public final class VirtualTime implements Timebase {
     if (duration.isNegative()) {
       throw new IllegalArgumentException("time only moves forward: " + duration);
     }
+    used();
     long target;
     synchronized (lock) {
       target = dueAfter(duration);
