@@ -35,16 +35,21 @@ public final class EphemeraAwsCredentialsProvider implements AwsCredentialsProvi
     this.minRemaining = minRemaining;
   }
 
-  /** A provider over {@code source}. */
+  /**
+   * {@return a provider over {@code source}}
+   *
+   * @param source the credential source it reads
+   */
   public static EphemeraAwsCredentialsProvider of(CredentialSource<AwsSessionCredential> source) {
     return new EphemeraAwsCredentialsProvider(Objects.requireNonNull(source, "source"), null);
   }
 
   /**
-   * A provider over the same source whose credentials stay valid for at least {@code minRemaining}
-   * (refreshing early when the held one would not): for an {@code S3Presigner} signing URLs that
-   * live that long. Slower than {@link #of}: it reads the clock.
+   * {@return a provider over the same source whose credentials stay valid for at least {@code
+   * minRemaining} (refreshing early when the held one would not): for an {@code S3Presigner}
+   * signing URLs that live that long} Slower than {@link #of}: it reads the clock.
    *
+   * @param minRemaining how long the credential must stay valid; not negative
    * @throws IllegalArgumentException if {@code minRemaining} is negative
    */
   public EphemeraAwsCredentialsProvider lasting(Duration minRemaining) {
@@ -76,7 +81,7 @@ public final class EphemeraAwsCredentialsProvider implements AwsCredentialsProvi
     }
   }
 
-  /** The source behind this provider. */
+  /** {@return the source behind this provider} */
   public CredentialSource<AwsSessionCredential> source() {
     return source;
   }

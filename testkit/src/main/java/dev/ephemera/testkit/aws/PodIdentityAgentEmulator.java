@@ -67,50 +67,63 @@ public final class PodIdentityAgentEmulator implements AutoCloseable {
     this.emulator = Emulator.builder("eks-pod-identity", new Protocol()).clock(clock).start();
   }
 
-  /** A builder for an agent that trusts tokens from {@code oidc}. */
+  /**
+   * {@return a builder for an agent that trusts tokens from {@code oidc}}
+   *
+   * @param oidc the OIDC issuer whose tokens are trusted
+   */
   public static Builder builder(OidcIssuer oidc) {
     return new Builder(oidc);
   }
 
   /**
-   * What {@code AWS_CONTAINER_CREDENTIALS_FULL_URI} should say: {@code
-   * http://127.0.0.1:PORT/v1/credentials}.
+   * {@return what {@code AWS_CONTAINER_CREDENTIALS_FULL_URI} should say: {@code
+   * http://127.0.0.1:PORT/v1/credentials}}
    */
   public URI fullUri() {
     return URI.create(emulator.baseUrl() + PATH);
   }
 
-  /** The underlying emulator. */
+  /** {@return the underlying emulator} */
   public Emulator emulator() {
     return emulator;
   }
 
-  /** Faults to inject. */
+  /** {@return faults to inject} */
   public FaultPlan faults() {
     return emulator.faults();
   }
 
-  /** Every request received. */
+  /** {@return every request received} */
   public Journal journal() {
     return emulator.journal();
   }
 
-  /** How many credential requests arrived. */
+  /** {@return how many credential requests arrived} */
   public int calls() {
     return emulator.journal().count("GET", PATH);
   }
 
-  /** The credentials issued under {@code accessKeyId}, if this agent issued them. */
+  /**
+   * {@return the credentials issued under {@code accessKeyId}, if this agent issued them}
+   *
+   * @param accessKeyId the access key id
+   */
   public Optional<IssuedAwsCredentials> issued(String accessKeyId) {
     return ledger.find(accessKeyId);
   }
 
-  /** Every credential issued, oldest first. */
+  /** {@return every credential issued, oldest first} */
   public List<IssuedAwsCredentials> issued() {
     return ledger.all();
   }
 
-  /** The secret key of {@code accessKeyId} if issued here and not expired on the agent's clock. */
+  /**
+   * {@return the secret key of {@code accessKeyId} if issued here and not expired on the agent's
+   * clock}
+   *
+   * @param accessKeyId the access key id
+   */
   public Optional<String> secretKeyIfValid(String accessKeyId) {
     return ledger.secretKeyIfValid(accessKeyId, clock.instant());
   }
@@ -258,13 +271,23 @@ public final class PodIdentityAgentEmulator implements AutoCloseable {
       this.oidc = Objects.requireNonNull(oidc, "oidc");
     }
 
-    /** The clock for expiries; use the test's virtual clock. */
+    /**
+     * The clock for expiries; use the test's virtual clock.
+     *
+     * @param clock the clock for expiries; use the test's virtual clock
+     * @return this builder
+     */
     public Builder clock(Clock clock) {
       this.clock = Objects.requireNonNull(clock, "clock");
       return this;
     }
 
-    /** How long issued credentials live; default 6 hours. */
+    /**
+     * How long issued credentials live; default 6 hours.
+     *
+     * @param lifetime how long issued credentials live; default 6 hours
+     * @return this builder
+     */
     public Builder credentialLifetime(Duration lifetime) {
       if (lifetime.isNegative() || lifetime.isZero()) {
         throw new IllegalArgumentException("lifetime must be positive: " + lifetime);
@@ -275,6 +298,10 @@ public final class PodIdentityAgentEmulator implements AutoCloseable {
 
     /**
      * A Pod Identity association: tokens with {@code subject} get credentials for {@code roleArn}.
+     *
+     * @param subject the subject ({@code sub})
+     * @param roleArn the role ARN
+     * @return this builder
      */
     public Builder association(String subject, String roleArn) {
       if (!ROLE_ARN.matcher(roleArn).matches()) {
@@ -287,13 +314,20 @@ public final class PodIdentityAgentEmulator implements AutoCloseable {
     /**
      * Answer 403 unless the {@code Host} header is the agent's address, as the real agent does. Off
      * by default, since tests call it on loopback.
+     *
+     * @param require the require
+     * @return this builder
      */
     public Builder requireAgentHost(boolean require) {
       this.requireAgentHost = require;
       return this;
     }
 
-    /** Starts the emulator. */
+    /**
+     * Starts the emulator.
+     *
+     * @return the running emulator
+     */
     public PodIdentityAgentEmulator start() {
       return new PodIdentityAgentEmulator(this);
     }

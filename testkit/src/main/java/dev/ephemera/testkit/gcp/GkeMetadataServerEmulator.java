@@ -66,42 +66,46 @@ public final class GkeMetadataServerEmulator implements AutoCloseable {
     this.emulator = Emulator.builder("gke-metadata", new Protocol()).clock(clock).start();
   }
 
-  /** A builder; the emulator stamps expiries on {@code clock}. */
+  /**
+   * {@return a builder; the emulator stamps expiries on {@code clock}}
+   *
+   * @param clock the clock it runs on
+   */
   public static Builder builder(Clock clock) {
     return new Builder(clock);
   }
 
-  /** {@code 127.0.0.1:PORT}: the value for {@code GCE_METADATA_HOST}. */
+  /** {@return {@code 127.0.0.1:PORT}: the value for {@code GCE_METADATA_HOST}} */
   public String hostAndPort() {
     return emulator.hostAndPort();
   }
 
-  /** {@code http://127.0.0.1:PORT}. */
+  /** {@return {@code http://127.0.0.1:PORT}} */
   public String baseUrl() {
     return emulator.baseUrl();
   }
 
-  /** The Google service account the pod's Kubernetes service account is bound to. */
+  /** {@return the Google service account the pod's Kubernetes service account is bound to} */
   public String serviceAccount() {
     return serviceAccount;
   }
 
-  /** Faults to inject. */
+  /** {@return faults to inject} */
   public FaultPlan faults() {
     return emulator.faults();
   }
 
-  /** What was received. */
+  /** {@return what was received} */
   public Journal journal() {
     return emulator.journal();
   }
 
-  /** The registry the minted tokens are recorded in. */
+  /** {@return the registry the minted tokens are recorded in} */
   public GoogleTokenRegistry registry() {
     return registry;
   }
 
-  /** How many distinct access tokens were minted (cache hits do not count). */
+  /** {@return how many distinct access tokens were minted (cache hits do not count)} */
   public int tokensMinted() {
     return minted.get();
   }
@@ -111,7 +115,7 @@ public final class GkeMetadataServerEmulator implements AutoCloseable {
     cache.clear();
   }
 
-  /** The underlying emulator. */
+  /** {@return the underlying emulator} */
   public Emulator emulator() {
     return emulator;
   }
@@ -275,19 +279,34 @@ public final class GkeMetadataServerEmulator implements AutoCloseable {
       this.registry = GoogleTokenRegistry.create(clock);
     }
 
-    /** The bound Google service account's email. */
+    /**
+     * The bound Google service account's email.
+     *
+     * @param email the bound Google service account's email
+     * @return this builder
+     */
     public Builder serviceAccount(String email) {
       this.serviceAccount = Objects.requireNonNull(email, "email");
       return this;
     }
 
-    /** The project id served at {@code project/project-id}. */
+    /**
+     * The project id served at {@code project/project-id}.
+     *
+     * @param projectId the project id served at {@code project/project-id}
+     * @return this builder
+     */
     public Builder projectId(String projectId) {
       this.projectId = Objects.requireNonNull(projectId, "projectId");
       return this;
     }
 
-    /** The lifetime of a freshly minted access token; default 3599 s. */
+    /**
+     * The lifetime of a freshly minted access token; default 3599 s.
+     *
+     * @param lifetime the lifetime of a freshly minted access token; default 3599 s
+     * @return this builder
+     */
     public Builder tokenLifetime(Duration lifetime) {
       this.tokenLifetime = Objects.requireNonNull(lifetime, "lifetime");
       return this;
@@ -296,25 +315,43 @@ public final class GkeMetadataServerEmulator implements AutoCloseable {
     /**
      * The cached token is handed back until no more than this is left; then a new one is minted.
      * Default 5 minutes (GCE's documented behaviour).
+     *
+     * @param window the cached token is handed back until no more than this is left; then a new one
+     *     is minted
+     * @return this builder
      */
     public Builder reissueWithin(Duration window) {
       this.reissueWithin = Objects.requireNonNull(window, "window");
       return this;
     }
 
-    /** The lifetime of an ID token; default 1 hour. */
+    /**
+     * The lifetime of an ID token; default 1 hour.
+     *
+     * @param lifetime the lifetime of an ID token; default 1 hour
+     * @return this builder
+     */
     public Builder idTokenLifetime(Duration lifetime) {
       this.idTokenLifetime = Objects.requireNonNull(lifetime, "lifetime");
       return this;
     }
 
-    /** The registry to record tokens in (share one between emulators). */
+    /**
+     * The registry to record tokens in (share one between emulators).
+     *
+     * @param registry the registry to record tokens in (share one between emulators)
+     * @return this builder
+     */
     public Builder registry(GoogleTokenRegistry registry) {
       this.registry = Objects.requireNonNull(registry, "registry");
       return this;
     }
 
-    /** Starts the server on a free loopback port. */
+    /**
+     * Starts the server on a free loopback port.
+     *
+     * @return the running emulator
+     */
     public GkeMetadataServerEmulator start() {
       return new GkeMetadataServerEmulator(this);
     }
