@@ -65,7 +65,8 @@ public final class AwsCredentialSources {
   private AwsCredentialSources() {}
 
   /**
-   * A source configured from the process environment, already fetching its first credential.
+   * {@return a source configured from the process environment, already fetching its first
+   * credential}
    *
    * @throws CredentialConfigurationException naming the variable that is missing or wrong
    */
@@ -74,8 +75,9 @@ public final class AwsCredentialSources {
   }
 
   /**
-   * A source configured from {@code env}: IRSA or EKS Pod Identity, as described above.
+   * {@return a source configured from {@code env}: IRSA or EKS Pod Identity, as described above}
    *
+   * @param env the environment to read the settings from
    * @throws CredentialConfigurationException naming the variable that is missing or wrong
    */
   public static CredentialSource<AwsSessionCredential> fromEnvironment(Environment env) {
@@ -98,28 +100,31 @@ public final class AwsCredentialSources {
             + ": found neither IRSA nor EKS Pod Identity in the environment");
   }
 
-  /** An IRSA builder with nothing set. */
+  /** {@return an IRSA builder with nothing set} */
   public static IrsaSourceBuilder irsa() {
     return new IrsaSourceBuilder();
   }
 
   /**
-   * An IRSA builder pre-filled from {@code env}, to add scoping, audit listeners or a timebase.
+   * {@return an IRSA builder pre-filled from {@code env}, to add scoping, audit listeners or a
+   * timebase}
    *
+   * @param env the environment to read the settings from
    * @throws CredentialConfigurationException naming the variable that is missing or wrong
    */
   public static IrsaSourceBuilder irsaFromEnvironment(Environment env) {
     return IrsaSourceBuilder.fromEnvironment(env).environment(env);
   }
 
-  /** A Pod Identity builder with the default agent endpoint and no token file. */
+  /** {@return a Pod Identity builder with the default agent endpoint and no token file} */
   public static PodIdentitySourceBuilder podIdentity() {
     return new PodIdentitySourceBuilder();
   }
 
   /**
-   * A Pod Identity builder pre-filled from {@code env}.
+   * {@return a Pod Identity builder pre-filled from {@code env}}
    *
+   * @param env the environment to read the settings from
    * @throws CredentialConfigurationException naming the variable that is missing or wrong
    */
   public static PodIdentitySourceBuilder podIdentityFromEnvironment(Environment env) {

@@ -70,7 +70,10 @@ public final class AwsSessionCredential implements Credential {
     this.sdkIdentity = FrozenFuture.of(sdkCredentials);
   }
 
-  /** A builder; access key id, secret key, session token, issuedAt and expiresAt are required. */
+  /**
+   * {@return a builder; access key id, secret key, session token, issuedAt and expiresAt are
+   * required}
+   */
   public static Builder builder() {
     return new Builder();
   }
@@ -81,17 +84,17 @@ public final class AwsSessionCredential implements Credential {
     return accessKeyId;
   }
 
-  /** The access key id; the same as {@link #id()}. */
+  /** {@return the access key id; the same as {@link #id()}} */
   public String accessKeyId() {
     return accessKeyId;
   }
 
-  /** The secret access key. */
+  /** {@return the secret access key} */
   public Secret secretAccessKey() {
     return secretAccessKey;
   }
 
-  /** The session token, sent as {@code X-Amz-Security-Token}. */
+  /** {@return the session token, sent as {@code X-Amz-Security-Token}} */
   public Secret sessionToken() {
     return sessionToken;
   }
@@ -106,12 +109,12 @@ public final class AwsSessionCredential implements Credential {
     return expiresAt;
   }
 
-  /** The AWS account the credentials belong to, when the upstream said. */
+  /** {@return the AWS account the credentials belong to, when the upstream said} */
   public Optional<String> accountId() {
     return Optional.ofNullable(accountId);
   }
 
-  /** The STS {@code AssumedRoleUser} ARN, for credentials from STS. */
+  /** {@return the STS {@code AssumedRoleUser} ARN, for credentials from STS} */
   public Optional<String> assumedRoleArn() {
     return Optional.ofNullable(assumedRoleArn);
   }
@@ -123,8 +126,8 @@ public final class AwsSessionCredential implements Credential {
   }
 
   /**
-   * The same credentials as the SDK's type, built once with this object: pass them to a presigner
-   * or any API that takes {@code AwsCredentials}.
+   * {@return the same credentials as the SDK's type, built once with this object: pass them to a
+   * presigner or any API that takes {@code AwsCredentials}}
    */
   public AwsSessionCredentials toSdkCredentials() {
     return sdkCredentials;
@@ -184,55 +187,101 @@ public final class AwsSessionCredential implements Credential {
 
     private Builder() {}
 
-    /** The access key id. */
+    /**
+     * The access key id.
+     *
+     * @param accessKeyId the access key id
+     * @return this builder
+     */
     public Builder accessKeyId(String accessKeyId) {
       this.accessKeyId = Objects.requireNonNull(accessKeyId, "accessKeyId");
       return this;
     }
 
-    /** The secret access key. */
+    /**
+     * The secret access key.
+     *
+     * @param secretAccessKey the secret access key
+     * @return this builder
+     */
     public Builder secretAccessKey(Secret secretAccessKey) {
       this.secretAccessKey = Objects.requireNonNull(secretAccessKey, "secretAccessKey");
       return this;
     }
 
-    /** The session token. */
+    /**
+     * The session token.
+     *
+     * @param sessionToken the session token
+     * @return this builder
+     */
     public Builder sessionToken(Secret sessionToken) {
       this.sessionToken = Objects.requireNonNull(sessionToken, "sessionToken");
       return this;
     }
 
-    /** When the credentials were received. */
+    /**
+     * When the credentials were received.
+     *
+     * @param issuedAt when the credentials were received
+     * @return this builder
+     */
     public Builder issuedAt(Instant issuedAt) {
       this.issuedAt = Objects.requireNonNull(issuedAt, "issuedAt");
       return this;
     }
 
-    /** When they expire, as the upstream says. */
+    /**
+     * When they expire, as the upstream says.
+     *
+     * @param expiresAt when they expire, as the upstream says
+     * @return this builder
+     */
     public Builder expiresAt(Instant expiresAt) {
       this.expiresAt = Objects.requireNonNull(expiresAt, "expiresAt");
       return this;
     }
 
-    /** The account id, when known. */
+    /**
+     * The account id, when known.
+     *
+     * @param accountId the account id, when known
+     * @return this builder
+     */
     public Builder accountId(String accountId) {
       this.accountId = Objects.requireNonNull(accountId, "accountId");
       return this;
     }
 
-    /** The STS assumed-role user ARN, when known. */
+    /**
+     * The STS assumed-role user ARN, when known.
+     *
+     * @param assumedRoleArn the STS assumed-role user ARN, when known
+     * @return this builder
+     */
     public Builder assumedRoleArn(String assumedRoleArn) {
       this.assumedRoleArn = Objects.requireNonNull(assumedRoleArn, "assumedRoleArn");
       return this;
     }
 
-    /** The upstream's request id, for audit. */
+    /**
+     * The upstream's request id, for audit.
+     *
+     * @param requestId the upstream's request id, for audit
+     * @return this builder
+     */
     public Builder requestId(String requestId) {
       this.requestId = Objects.requireNonNull(requestId, "requestId");
       return this;
     }
 
-    /** The provider name the SDK reports in its metrics and user agent; default "Ephemera". */
+    /**
+     * The provider name the SDK reports in its metrics and user agent; default "Ephemera".
+     *
+     * @param providerName the provider name the SDK reports in its metrics and user agent; default
+     *     "Ephemera"
+     * @return this builder
+     */
     public Builder providerName(String providerName) {
       this.providerName = Objects.requireNonNull(providerName, "providerName");
       return this;
@@ -241,6 +290,7 @@ public final class AwsSessionCredential implements Credential {
     /**
      * Builds the credential.
      *
+     * @return the new {@code AwsSessionCredential}
      * @throws NullPointerException naming a missing field
      * @throws IllegalArgumentException if the access key id is blank or it expires before issue
      */

@@ -38,15 +38,19 @@ public final class EphemeraAwsCredentialsProvider implements AwsCredentialsProvi
     this.minRemaining = minRemaining;
   }
 
-  /** A provider over {@code source}. */
+  /**
+   * {@return a provider over {@code source}}
+   *
+   * @param source the credential source it reads
+   */
   public static EphemeraAwsCredentialsProvider of(CredentialSource<AwsSessionCredential> source) {
     return new EphemeraAwsCredentialsProvider(Objects.requireNonNull(source, "source"), null);
   }
 
   /**
-   * A provider over the same source whose credentials stay valid for at least {@code minRemaining}
-   * (refreshing early when the held one would not): for an {@code S3Presigner} signing URLs that
-   * live that long. Slower than {@link #of}: it reads the clock.
+   * {@return a provider over the same source whose credentials stay valid for at least {@code
+   * minRemaining} (refreshing early when the held one would not): for an {@code S3Presigner}
+   * signing URLs that live that long} Slower than {@link #of}: it reads the clock.
    *
    * <p>A credential is served for its session less the expiry margin (60 s by default), so URLs
    * valid for an hour need a session longer than an hour: {@code sessionDuration(...)} on the IRSA
@@ -54,6 +58,7 @@ public final class EphemeraAwsCredentialsProvider implements AwsCredentialsProvi
    * the role's maximum. For a source built here that cannot last {@code minRemaining}, this fails
    * now rather than on every presign.
    *
+   * @param minRemaining how long the credential must stay valid; not negative
    * @throws IllegalArgumentException if {@code minRemaining} is negative
    * @throws CredentialConfigurationException if the source's session is known to be too short,
    *     naming the setting that lengthens it
@@ -104,7 +109,7 @@ public final class EphemeraAwsCredentialsProvider implements AwsCredentialsProvi
     }
   }
 
-  /** The source behind this provider. */
+  /** {@return the source behind this provider} */
   public CredentialSource<AwsSessionCredential> source() {
     return source;
   }

@@ -129,14 +129,24 @@ public final class IrsaSourceBuilder implements EngineConfigurable<IrsaSourceBui
     return b;
   }
 
-  /** The role to assume, e.g. {@code arn:aws:iam::111122223333:role/app}. */
+  /**
+   * The role to assume, e.g. {@code arn:aws:iam::111122223333:role/app}.
+   *
+   * @param roleArn the role to assume, e.g. {@code arn:aws:iam::111122223333:role/app}
+   * @return this builder
+   */
   public IrsaSourceBuilder roleArn(String roleArn) {
     this.roleArn = Objects.requireNonNull(roleArn, "roleArn");
     this.roleArnSetting = "roleArn";
     return this;
   }
 
-  /** The projected token file, re-read at every issuance. */
+  /**
+   * The projected token file, re-read at every issuance.
+   *
+   * @param file the projected token file, re-read at every issuance
+   * @return this builder
+   */
   public IrsaSourceBuilder webIdentityTokenFile(Path file) {
     this.tokenFile = Objects.requireNonNull(file, "webIdentityTokenFile");
     this.tokenFileSetting = "webIdentityTokenFile";
@@ -146,6 +156,10 @@ public final class IrsaSourceBuilder implements EngineConfigurable<IrsaSourceBui
   /**
    * The role session name (2..64 of letters, digits, {@code _+=,.@-}); default {@code ephemera-}
    * and the pod name, so CloudTrail shows which pod acted.
+   *
+   * @param sessionName the role session name (2..64 of letters, digits, {@code _+=,.@-}); default
+   *     {@code ephemera-} and the pod name, so CloudTrail shows which pod acted
+   * @return this builder
    */
   public IrsaSourceBuilder sessionName(String sessionName) {
     this.sessionName = Objects.requireNonNull(sessionName, "sessionName");
@@ -159,6 +173,9 @@ public final class IrsaSourceBuilder implements EngineConfigurable<IrsaSourceBui
    * from the environment). A credential is served for this less the expiry margin, so {@link
    * EphemeraAwsCredentialsProvider#lasting(Duration)} needs a longer session than the URLs it signs
    * live.
+   *
+   * @param duration {@code DurationSeconds}: whole seconds in 900..43200
+   * @return this builder
    */
   public IrsaSourceBuilder sessionDuration(Duration duration) {
     this.sessionDuration = Objects.requireNonNull(duration, "sessionDuration");
@@ -166,14 +183,24 @@ public final class IrsaSourceBuilder implements EngineConfigurable<IrsaSourceBui
     return this;
   }
 
-  /** The region whose STS endpoint is used, e.g. {@code us-west-2}. */
+  /**
+   * The region whose STS endpoint is used, e.g. {@code us-west-2}.
+   *
+   * @param region the region whose STS endpoint is used, e.g. {@code us-west-2}
+   * @return this builder
+   */
   public IrsaSourceBuilder region(String region) {
     this.region = Objects.requireNonNull(region, "region");
     this.regionSetting = "region";
     return this;
   }
 
-  /** {@link #region(String)} from the SDK's type. */
+  /**
+   * {@link #region(String)} from the SDK's type.
+   *
+   * @param region the region
+   * @return this builder
+   */
   public IrsaSourceBuilder region(Region region) {
     return region(Objects.requireNonNull(region, "region").id());
   }
@@ -181,13 +208,21 @@ public final class IrsaSourceBuilder implements EngineConfigurable<IrsaSourceBui
   /**
    * Use the global {@code sts.amazonaws.com} for the regions that used it before regional endpoints
    * ({@code AWS_STS_REGIONAL_ENDPOINTS=legacy}); default false (regional).
+   *
+   * @param legacy the legacy
+   * @return this builder
    */
   public IrsaSourceBuilder legacyGlobalEndpoint(boolean legacy) {
     this.legacyGlobalEndpoint = legacy;
     return this;
   }
 
-  /** An explicit STS endpoint (a VPC endpoint, a FIPS endpoint, a test emulator). */
+  /**
+   * An explicit STS endpoint (a VPC endpoint, a FIPS endpoint, a test emulator).
+   *
+   * @param endpoint an explicit STS endpoint (a VPC endpoint, a FIPS endpoint, a test emulator)
+   * @return this builder
+   */
   public IrsaSourceBuilder stsEndpoint(URI endpoint) {
     this.stsEndpoint = Objects.requireNonNull(endpoint, "stsEndpoint").toString();
     this.stsEndpointSetting = "stsEndpoint";
@@ -197,37 +232,66 @@ public final class IrsaSourceBuilder implements EngineConfigurable<IrsaSourceBui
   /**
    * An STS client of your own (custom TLS, proxy, metrics). You keep owning it: closing the source
    * does not close it, and region, endpoint and timeouts set here are not applied to it.
+   *
+   * @param client an STS client of your own (custom TLS, proxy, metrics)
+   * @return this builder
    */
   public IrsaSourceBuilder stsClient(StsClient client) {
     this.stsClient = Objects.requireNonNull(client, "stsClient");
     return this;
   }
 
-  /** Allow a plain-HTTP STS endpoint that is not loopback. Default false: don't. */
+  /**
+   * Allow a plain-HTTP STS endpoint that is not loopback. Default false: don't.
+   *
+   * @param allow {@code true} to allow it
+   * @return this builder
+   */
   public IrsaSourceBuilder allowPlainHttp(boolean allow) {
     this.allowPlainHttp = allow;
     return this;
   }
 
-  /** The connect timeout of the STS client built here; default 3 s. */
+  /**
+   * The connect timeout of the STS client built here; default 3 s.
+   *
+   * @param timeout the connect timeout of the STS client built here; default 3 s
+   * @return this builder
+   */
   public IrsaSourceBuilder connectTimeout(Duration timeout) {
     this.connectTimeout = positive(timeout, "connectTimeout");
     return this;
   }
 
-  /** The read (socket) timeout of the STS client built here; default 10 s. */
+  /**
+   * The read (socket) timeout of the STS client built here; default 10 s.
+   *
+   * @param timeout the read (socket) timeout of the STS client built here; default 10 s
+   * @return this builder
+   */
   public IrsaSourceBuilder readTimeout(Duration timeout) {
     this.readTimeout = positive(timeout, "readTimeout");
     return this;
   }
 
-  /** Narrow every credential of this source to {@code policy}. */
+  /**
+   * Narrow every credential of this source to {@code policy}.
+   *
+   * @param policy the policy
+   * @return this builder
+   */
   public IrsaSourceBuilder sessionPolicy(SessionPolicy policy) {
     this.sessionPolicy = Objects.requireNonNull(policy, "sessionPolicy");
     return this;
   }
 
-  /** Where the default session name is derived from; default the process environment. */
+  /**
+   * Where the default session name is derived from; default the process environment.
+   *
+   * @param environment where the default session name is derived from; default the process
+   *     environment
+   * @return this builder
+   */
   public IrsaSourceBuilder environment(Environment environment) {
     this.environment = Objects.requireNonNull(environment, "environment");
     return this;
@@ -242,6 +306,7 @@ public final class IrsaSourceBuilder implements EngineConfigurable<IrsaSourceBui
   /**
    * Builds the source, which owns the STS client it built (closing the source closes it).
    *
+   * @return the new {@code CredentialSource<AwsSessionCredential>}
    * @throws CredentialConfigurationException naming the first bad setting
    */
   public CredentialSource<AwsSessionCredential> build() {
@@ -249,8 +314,10 @@ public final class IrsaSourceBuilder implements EngineConfigurable<IrsaSourceBui
   }
 
   /**
-   * A source narrowed to {@code scope} (null: the role's full permissions), otherwise like {@link
-   * #build()}. Use it as the factory of your own {@link ScopedCredentials}.
+   * {@return a source narrowed to {@code scope} (null: the role's full permissions), otherwise like
+   * {@link #build()}} Use it as the factory of your own {@link ScopedCredentials}.
+   *
+   * @param scope the scope
    */
   public CredentialSource<AwsSessionCredential> buildFor(@Nullable SessionPolicy scope) {
     Checked c = check();
@@ -285,8 +352,8 @@ public final class IrsaSourceBuilder implements EngineConfigurable<IrsaSourceBui
   }
 
   /**
-   * One refreshed source per session policy, created on first use and closed after 30 minutes
-   * unused: {@code scoped.get(SessionPolicy.s3ReadOnly("reports", ""))}.
+   * {@return one refreshed source per session policy, created on first use and closed after 30
+   * minutes unused: {@code scoped.get(SessionPolicy.s3ReadOnly("reports", ""))}}
    */
   public ScopedCredentials<SessionPolicy, AwsSessionCredential> buildScoped() {
     check(); // fail now, not on first use
@@ -296,8 +363,9 @@ public final class IrsaSourceBuilder implements EngineConfigurable<IrsaSourceBui
   }
 
   /**
-   * The bare issuer (no refresh, no cache) with an STS client of its own, for composing your own
-   * engine. Closing that client is up to you: pass your own with {@link #stsClient(StsClient)}.
+   * {@return the bare issuer (no refresh, no cache) with an STS client of its own, for composing
+   * your own engine} Closing that client is up to you: pass your own with {@link
+   * #stsClient(StsClient)}.
    */
   public CredentialIssuer<AwsSessionCredential> buildIssuer() {
     Checked c = check();

@@ -76,27 +76,47 @@ public final class PodIdentitySourceBuilder
     return b;
   }
 
-  /** The agent's credentials URL; default {@link #DEFAULT_ENDPOINT}. */
+  /**
+   * The agent's credentials URL; default {@link #DEFAULT_ENDPOINT}.
+   *
+   * @param endpoint the agent's credentials URL; default {@link #DEFAULT_ENDPOINT}
+   * @return this builder
+   */
   public PodIdentitySourceBuilder endpoint(URI endpoint) {
     this.endpoint = Objects.requireNonNull(endpoint, "endpoint").toString();
     this.endpointSetting = "endpoint";
     return this;
   }
 
-  /** The projected token file sent as {@code Authorization}, re-read at every issuance. */
+  /**
+   * The projected token file sent as {@code Authorization}, re-read at every issuance.
+   *
+   * @param file the projected token file sent as {@code Authorization}, re-read at every issuance
+   * @return this builder
+   */
   public PodIdentitySourceBuilder authorizationTokenFile(Path file) {
     this.tokenFile = Objects.requireNonNull(file, "authorizationTokenFile");
     this.tokenFileSetting = "authorizationTokenFile";
     return this;
   }
 
-  /** Allow plain HTTP to a host that is neither loopback nor the agent. Default false. */
+  /**
+   * Allow plain HTTP to a host that is neither loopback nor the agent. Default false.
+   *
+   * @param allow {@code true} to allow it
+   * @return this builder
+   */
   public PodIdentitySourceBuilder allowPlainHttp(boolean allow) {
     this.allowPlainHttp = allow;
     return this;
   }
 
-  /** The most connecting to the agent may take; default 2 s. */
+  /**
+   * The most connecting to the agent may take; default 2 s.
+   *
+   * @param timeout the most connecting to the agent may take; default 2 s
+   * @return this builder
+   */
   public PodIdentitySourceBuilder connectTimeout(Duration timeout) {
     this.connectTimeout = IrsaSourceBuilder.positive(timeout, "connectTimeout");
     return this;
@@ -105,6 +125,10 @@ public final class PodIdentitySourceBuilder
   /**
    * The most one answer may take, from sending the request to the body's last byte (connecting
    * included); default 5 s.
+   *
+   * @param timeout the most one answer may take, from sending the request to the body's last byte
+   *     (connecting included); default 5 s
+   * @return this builder
    */
   public PodIdentitySourceBuilder readTimeout(Duration timeout) {
     this.readTimeout = IrsaSourceBuilder.positive(timeout, "readTimeout");
@@ -120,6 +144,7 @@ public final class PodIdentitySourceBuilder
   /**
    * Builds the source.
    *
+   * @return the new {@code CredentialSource<AwsSessionCredential>}
    * @throws CredentialConfigurationException naming the first bad setting
    */
   public CredentialSource<AwsSessionCredential> build() {
@@ -129,7 +154,7 @@ public final class PodIdentitySourceBuilder
         .build();
   }
 
-  /** The bare issuer (no refresh, no cache), for composing your own engine. */
+  /** {@return the bare issuer (no refresh, no cache), for composing your own engine} */
   public CredentialIssuer<AwsSessionCredential> buildIssuer() {
     return buildIssuer(engine.build());
   }

@@ -51,8 +51,9 @@ public final class SessionPolicy {
   }
 
   /**
-   * An inline session policy.
+   * {@return an inline session policy}
    *
+   * @param policyJson the policy json
    * @throws IllegalArgumentException if it is empty, longer than 2048 characters, or has a
    *     character STS refuses
    */
@@ -61,8 +62,9 @@ public final class SessionPolicy {
   }
 
   /**
-   * Managed policies by ARN.
+   * {@return managed policies by ARN}
    *
+   * @param policyArns the policy arns
    * @throws IllegalArgumentException if there are none, more than ten, or one is not an IAM policy
    *     ARN
    */
@@ -71,8 +73,10 @@ public final class SessionPolicy {
   }
 
   /**
-   * An inline policy and managed policies together.
+   * {@return an inline policy and managed policies together}
    *
+   * @param policyJson the policy json
+   * @param policyArns the policy arns
    * @throws IllegalArgumentException as {@link #inline} and {@link #managed} do
    */
   public static SessionPolicy of(String policyJson, List<String> policyArns) {
@@ -80,10 +84,13 @@ public final class SessionPolicy {
   }
 
   /**
-   * Read-only access to the objects under {@code prefix} in {@code bucket}: {@code s3:GetObject}
-   * and {@code s3:GetObjectVersion} on {@code arn:aws:s3:::bucket/prefix*}, and {@code
-   * s3:ListBucket} on the bucket limited to that prefix. An empty prefix means the whole bucket.
+   * {@return read-only access to the objects under {@code prefix} in {@code bucket}: {@code
+   * s3:GetObject} and {@code s3:GetObjectVersion} on {@code arn:aws:s3:::bucket/prefix*}, and
+   * {@code s3:ListBucket} on the bucket limited to that prefix} An empty prefix means the whole
+   * bucket.
    *
+   * @param bucket the bucket name
+   * @param prefix the object key prefix
    * @throws IllegalArgumentException if {@code bucket} is not a valid bucket name or {@code prefix}
    *     holds a character that would change the policy's meaning ({@code * ? " \})
    */
@@ -92,7 +99,12 @@ public final class SessionPolicy {
   }
 
   /**
-   * {@link #s3ReadOnly(String, String)} in another partition ({@code aws-cn}, {@code aws-us-gov}).
+   * {@return {@link #s3ReadOnly(String, String)} in another partition ({@code aws-cn}, {@code
+   * aws-us-gov})}
+   *
+   * @param partition the partition
+   * @param bucket the bucket name
+   * @param prefix the object key prefix
    */
   public static SessionPolicy s3ReadOnly(String partition, String bucket, String prefix) {
     Objects.requireNonNull(partition, "partition");
@@ -129,19 +141,19 @@ public final class SessionPolicy {
     return inline(policy);
   }
 
-  /** The inline policy JSON, if any. */
+  /** {@return the inline policy JSON, if any} */
   public Optional<String> inlinePolicy() {
     return Optional.ofNullable(inline);
   }
 
-  /** The managed policy ARNs, possibly empty. */
+  /** {@return the managed policy ARNs, possibly empty} */
   public List<String> policyArns() {
     return policyArns;
   }
 
   /**
-   * {@code sha256:} and 16 hex digits over the policy and ARNs: the audit {@code scope}, short and
-   * stable, so events can be grouped by scope without carrying the whole policy.
+   * {@return {@code sha256:} and 16 hex digits over the policy and ARNs: the audit {@code scope},
+   * short and stable, so events can be grouped by scope without carrying the whole policy}
    */
   public String digest() {
     return digest;

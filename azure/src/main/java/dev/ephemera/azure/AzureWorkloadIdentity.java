@@ -96,7 +96,7 @@ public final class AzureWorkloadIdentity implements AutoCloseable {
   }
 
   /**
-   * An identity configured from the process environment.
+   * {@return an identity configured from the process environment}
    *
    * @throws CredentialConfigurationException naming the first missing or malformed variable
    */
@@ -105,23 +105,28 @@ public final class AzureWorkloadIdentity implements AutoCloseable {
   }
 
   /**
-   * An identity configured from {@code environment} (tests pass {@link Environment#of}).
+   * {@return an identity configured from {@code environment} (tests pass {@link Environment#of})}
    *
+   * @param environment the environment to read the settings from
    * @throws CredentialConfigurationException naming the first missing or malformed variable
    */
   public static AzureWorkloadIdentity fromEnvironment(Environment environment) {
     return builder().environment(environment).build();
   }
 
-  /** A builder; settings it is not given come from its {@link Builder#environment}, if any. */
+  /**
+   * {@return a builder; settings it is not given come from its {@link Builder#environment}, if any}
+   */
   public static Builder builder() {
     return new Builder();
   }
 
   /**
-   * The source of tokens for {@code scope} (e.g. {@code https://storage.azure.com/.default}),
-   * created on first use and refreshed on its own schedule until idle for the scope idle timeout.
+   * {@return the source of tokens for {@code scope} (e.g. {@code
+   * https://storage.azure.com/.default}), created on first use and refreshed on its own schedule
+   * until idle for the scope idle timeout}
    *
+   * @param scope the scope
    * @throws CredentialConfigurationException if {@code scope} is not one resource's {@code
    *     /.default} scope
    */
@@ -130,48 +135,52 @@ public final class AzureWorkloadIdentity implements AutoCloseable {
   }
 
   /**
-   * A token for {@code scope} that is valid now: {@code source(scope).get()}.
+   * {@return a token for {@code scope} that is valid now: {@code source(scope).get()}}
    *
+   * @param scope the scope
    * @throws dev.ephemera.core.CredentialUnavailableException if none can be had
    */
   public BearerToken token(String scope) {
     return scopes.get(checkScope(scope));
   }
 
-  /** The azure-core credential for Azure SDK clients; one instance per identity. */
+  /** {@return the azure-core credential for Azure SDK clients; one instance per identity} */
   public TokenCredential tokenCredential() {
     return tokenCredential;
   }
 
   /**
-   * A bare issuer for {@code scope}: one round trip to Entra per {@code issue()}, with no caching
-   * or scheduling. For building a source with {@link CredentialSources#refreshing} yourself.
+   * {@return a bare issuer for {@code scope}: one round trip to Entra per {@code issue()}, with no
+   * caching or scheduling} For building a source with {@link CredentialSources#refreshing}
+   * yourself.
+   *
+   * @param scope the scope
    */
   public CredentialIssuer<BearerToken> issuer(String scope) {
     return new EntraTokenIssuer(client, checkScope(scope), engine.timebase().clock());
   }
 
-  /** The scopes with a live source. */
+  /** {@return the scopes with a live source} */
   public Set<String> scopes() {
     return scopes.scopes();
   }
 
-  /** The application (client) id. */
+  /** {@return the application (client) id} */
   public String clientId() {
     return client.settings().clientId();
   }
 
-  /** The tenant id. */
+  /** {@return the tenant id} */
   public String tenantId() {
     return client.settings().tenantId();
   }
 
-  /** The authority host, with a trailing slash. */
+  /** {@return the authority host, with a trailing slash} */
   public URI authorityHost() {
     return client.settings().authorityHost();
   }
 
-  /** The projected token file. */
+  /** {@return the projected token file} */
   public Path tokenFile() {
     return client.settings().tokenFile();
   }
@@ -257,7 +266,13 @@ public final class AzureWorkloadIdentity implements AutoCloseable {
       return this;
     }
 
-    /** Where unset settings come from ({@value AzureWorkloadIdentity#AZURE_CLIENT_ID}, ...). */
+    /**
+     * Where unset settings come from ({@value AzureWorkloadIdentity#AZURE_CLIENT_ID}, ...).
+     *
+     * @param environment where unset settings come from ({@value
+     *     AzureWorkloadIdentity#AZURE_CLIENT_ID}, ...)
+     * @return this builder
+     */
     public Builder environment(Environment environment) {
       this.environment = Objects.requireNonNull(environment, "environment");
       return this;
@@ -266,6 +281,10 @@ public final class AzureWorkloadIdentity implements AutoCloseable {
     /**
      * The application (client) id, a GUID; overrides {@value
      * AzureWorkloadIdentity#AZURE_CLIENT_ID}.
+     *
+     * @param clientId the application (client) id, a GUID; overrides {@value
+     *     AzureWorkloadIdentity#AZURE_CLIENT_ID}
+     * @return this builder
      */
     public Builder clientId(String clientId) {
       this.clientId = Objects.requireNonNull(clientId, "clientId");
@@ -274,6 +293,10 @@ public final class AzureWorkloadIdentity implements AutoCloseable {
 
     /**
      * The tenant id (a GUID or a domain); overrides {@value AzureWorkloadIdentity#AZURE_TENANT_ID}.
+     *
+     * @param tenantId the tenant id (a GUID or a domain); overrides {@value
+     *     AzureWorkloadIdentity#AZURE_TENANT_ID}
+     * @return this builder
      */
     public Builder tenantId(String tenantId) {
       this.tenantId = Objects.requireNonNull(tenantId, "tenantId");
@@ -283,6 +306,10 @@ public final class AzureWorkloadIdentity implements AutoCloseable {
     /**
      * The projected token file; overrides {@value
      * AzureWorkloadIdentity#AZURE_FEDERATED_TOKEN_FILE}.
+     *
+     * @param tokenFile the projected token file; overrides {@value
+     *     AzureWorkloadIdentity#AZURE_FEDERATED_TOKEN_FILE}
+     * @return this builder
      */
     public Builder tokenFile(Path tokenFile) {
       this.tokenFile = Objects.requireNonNull(tokenFile, "tokenFile");
@@ -293,6 +320,10 @@ public final class AzureWorkloadIdentity implements AutoCloseable {
      * The authority host, {@code https://host[:port]/}; overrides {@value
      * AzureWorkloadIdentity#AZURE_AUTHORITY_HOST}. HTTPS only, loopback included: MSAL refuses any
      * other scheme, so there is no plain-HTTP opt-in.
+     *
+     * @param authorityHost the authority host, {@code https://host[:port]/}; overrides {@value
+     *     AzureWorkloadIdentity#AZURE_AUTHORITY_HOST}
+     * @return this builder
      */
     public Builder authorityHost(String authorityHost) {
       this.authorityHost = Objects.requireNonNull(authorityHost, "authorityHost");
@@ -302,6 +333,9 @@ public final class AzureWorkloadIdentity implements AutoCloseable {
     /**
      * Whether MSAL may run instance discovery. By default it does only on Microsoft's own authority
      * hosts; on any other host it is off, so nothing calls a host you did not configure.
+     *
+     * @param enabled whether MSAL may run instance discovery
+     * @return this builder
      */
     public Builder instanceDiscovery(boolean enabled) {
       this.instanceDiscovery = enabled;
@@ -312,13 +346,23 @@ public final class AzureWorkloadIdentity implements AutoCloseable {
      * The azure-core HTTP client for Entra (proxy, TLS, timeouts are its own); default a JDK {@code
      * HttpClient} with {@link #connectTimeout(Duration)} and {@link #readTimeout(Duration)}.
      * Whatever the client, Ephemera reads at most 1 MiB of any answer.
+     *
+     * @param httpClient the azure-core HTTP client for Entra (proxy, TLS, timeouts are its own);
+     *     default a JDK {@code HttpClient} with {@link #connectTimeout(Duration)} and {@link
+     *     #readTimeout(Duration)}
+     * @return this builder
      */
     public Builder httpClient(HttpClient httpClient) {
       this.httpClient = Objects.requireNonNull(httpClient, "httpClient");
       return this;
     }
 
-    /** Connect timeout of the default HTTP client; default 10 s; positive. */
+    /**
+     * Connect timeout of the default HTTP client; default 10 s; positive.
+     *
+     * @param timeout the timeout
+     * @return this builder
+     */
     public Builder connectTimeout(Duration timeout) {
       this.connectTimeout = positive(timeout, "connectTimeout");
       return this;
@@ -327,6 +371,10 @@ public final class AzureWorkloadIdentity implements AutoCloseable {
     /**
      * How long the default HTTP client waits for Entra's answer to start, and then for each read of
      * it; default 10 s; positive.
+     *
+     * @param timeout how long the default HTTP client waits for Entra's answer to start, and then
+     *     for each read of it; default 10 s; positive
+     * @return this builder
      */
     public Builder readTimeout(Duration timeout) {
       this.readTimeout = positive(timeout, "readTimeout");
@@ -336,13 +384,21 @@ public final class AzureWorkloadIdentity implements AutoCloseable {
     /**
      * Close a scope's source after this long unused; default 3 hours, because azure-core's own
      * token cache asks for a token only about once per token lifetime. Positive.
+     *
+     * @param idle the idle
+     * @return this builder
      */
     public Builder scopeIdleTimeout(Duration idle) {
       this.scopeIdleTimeout = positive(idle, "scopeIdleTimeout");
       return this;
     }
 
-    /** The most scopes kept at once; default 100; positive. */
+    /**
+     * The most scopes kept at once; default 100; positive.
+     *
+     * @param max the most scopes kept at once; default 100; positive
+     * @return this builder
+     */
     public Builder maximumScopes(long max) {
       if (max < 1) {
         throw new IllegalArgumentException("maximumScopes must be positive: " + max);
@@ -354,6 +410,7 @@ public final class AzureWorkloadIdentity implements AutoCloseable {
     /**
      * Builds the identity. No network call happens until a scope is first used.
      *
+     * @return the new {@code AzureWorkloadIdentity}
      * @throws CredentialConfigurationException naming the first setting that is missing or wrong
      */
     public AzureWorkloadIdentity build() {

@@ -32,17 +32,23 @@ public final class BearerToken implements Credential {
     this.auditAttributes = Map.copyOf(b.auditAttributes);
   }
 
-  /** A token with the given lifetime and a fingerprint id. */
+  /**
+   * {@return a token with the given lifetime and a fingerprint id}
+   *
+   * @param token the token
+   * @param issuedAt the issued at
+   * @param expiresAt the expires at
+   */
   public static BearerToken of(Secret token, Instant issuedAt, Instant expiresAt) {
     return builder().token(token).issuedAt(issuedAt).expiresAt(expiresAt).build();
   }
 
-  /** A builder; token, issuedAt and expiresAt are required. */
+  /** {@return a builder; token, issuedAt and expiresAt are required} */
   public static Builder builder() {
     return new Builder();
   }
 
-  /** The token, for an {@code Authorization: Bearer} header. */
+  /** {@return the token, for an {@code Authorization: Bearer} header} */
   public Secret token() {
     return token;
   }
@@ -62,7 +68,7 @@ public final class BearerToken implements Credential {
     return expiresAt;
   }
 
-  /** The scope or audience the token was issued for; empty when not known. */
+  /** {@return the scope or audience the token was issued for; empty when not known} */
   public String scope() {
     return scope;
   }
@@ -102,37 +108,68 @@ public final class BearerToken implements Credential {
 
     private Builder() {}
 
-    /** The token value. */
+    /**
+     * The token value.
+     *
+     * @param token the token value
+     * @return this builder
+     */
     public Builder token(Secret token) {
       this.token = Objects.requireNonNull(token, "token");
       return this;
     }
 
-    /** A non-secret id to use instead of the fingerprint (for example a {@code uti} claim). */
+    /**
+     * A non-secret id to use instead of the fingerprint (for example a {@code uti} claim).
+     *
+     * @param id a non-secret id to use instead of the fingerprint (for example a {@code uti} claim)
+     * @return this builder
+     */
     public Builder id(String id) {
       this.id = Objects.requireNonNull(id, "id");
       return this;
     }
 
-    /** When it was issued. */
+    /**
+     * When it was issued.
+     *
+     * @param issuedAt when it was issued
+     * @return this builder
+     */
     public Builder issuedAt(Instant issuedAt) {
       this.issuedAt = Objects.requireNonNull(issuedAt, "issuedAt");
       return this;
     }
 
-    /** When it expires. */
+    /**
+     * When it expires.
+     *
+     * @param expiresAt when it expires
+     * @return this builder
+     */
     public Builder expiresAt(Instant expiresAt) {
       this.expiresAt = Objects.requireNonNull(expiresAt, "expiresAt");
       return this;
     }
 
-    /** The scope(s) or audience, space separated. */
+    /**
+     * The scope(s) or audience, space separated.
+     *
+     * @param scope the scope(s) or audience, space separated
+     * @return this builder
+     */
     public Builder scope(String scope) {
       this.scope = Objects.requireNonNull(scope, "scope");
       return this;
     }
 
-    /** A non-secret fact for audit events. */
+    /**
+     * A non-secret fact for audit events.
+     *
+     * @param key the field or attribute name
+     * @param value the value
+     * @return this builder
+     */
     public Builder auditAttribute(String key, String value) {
       auditAttributes.put(Objects.requireNonNull(key, "key"), Objects.requireNonNull(value, key));
       return this;
@@ -141,6 +178,7 @@ public final class BearerToken implements Credential {
     /**
      * Builds the token.
      *
+     * @return the new {@code BearerToken}
      * @throws NullPointerException naming the missing field
      * @throws IllegalArgumentException if it expires before it was issued
      */

@@ -13,18 +13,21 @@ import java.util.Map;
  */
 public interface Credential {
 
-  /** A non-secret identifier, stable for the life of this credential. */
+  /** {@return a non-secret identifier, stable for the life of this credential} */
   String id();
 
-  /** When the credential was issued, as well as is known (the upstream's time or the local one). */
+  /**
+   * {@return when the credential was issued, as well as is known (the upstream's time or the local
+   * one)}
+   */
   Instant issuedAt();
 
-  /** When the upstream says the credential stops working. */
+  /** {@return when the upstream says the credential stops working} */
   Instant expiresAt();
 
   /**
-   * Non-secret facts an audit event should carry about this credential (for example the assumed
-   * role's ARN or the upstream's request id). Empty by default.
+   * {@return non-secret facts an audit event should carry about this credential (for example the
+   * assumed role's ARN or the upstream's request id)} Empty by default.
    */
   default Map<String, String> auditAttributes() {
     return Map.of();

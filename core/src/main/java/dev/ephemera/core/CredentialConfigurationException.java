@@ -10,6 +10,7 @@ import org.jspecify.annotations.Nullable;
 public final class CredentialConfigurationException extends CredentialException {
   private static final long serialVersionUID = 1L;
 
+  /** The setting at fault, as the user wrote it (a variable, a builder method, a path). */
   private final String setting;
 
   /**
@@ -22,14 +23,20 @@ public final class CredentialConfigurationException extends CredentialException 
     this(setting, problem, null);
   }
 
-  /** An exception about one setting, with the cause (for example an I/O error). */
+  /**
+   * An exception about one setting, with the cause (for example an I/O error).
+   *
+   * @param setting the setting's name, e.g. {@code AWS_ROLE_ARN} or {@code roleArn}
+   * @param problem what is wrong with it, e.g. {@code "is not set"}
+   * @param cause the underlying failure
+   */
   public CredentialConfigurationException(
       String setting, String problem, @Nullable Throwable cause) {
     super(Objects.requireNonNull(setting, "setting") + " " + problem, cause);
     this.setting = setting;
   }
 
-  /** The name of the setting that is wrong. */
+  /** {@return the name of the setting that is wrong} */
   public String setting() {
     return setting;
   }

@@ -9,12 +9,21 @@ import org.jspecify.annotations.Nullable;
 public class CredentialException extends RuntimeException {
   private static final long serialVersionUID = 1L;
 
-  /** An exception with a message. */
+  /**
+   * An exception with a message.
+   *
+   * @param message the message, with no secret in it
+   */
   public CredentialException(String message) {
     super(message);
   }
 
-  /** An exception with a message and a cause. */
+  /**
+   * An exception with a message and a cause.
+   *
+   * @param message the message, with no secret in it
+   * @param cause the underlying failure
+   */
   public CredentialException(String message, @Nullable Throwable cause) {
     super(message, cause);
   }

@@ -8,8 +8,11 @@ public final class CredentialSources {
   private CredentialSources() {}
 
   /**
-   * A builder for a source that keeps the credentials of {@code issuer} fresh: refreshed ahead of
-   * expiry, served through upstream outages, audited.
+   * {@return a builder for a source that keeps the credentials of {@code issuer} fresh: refreshed
+   * ahead of expiry, served through upstream outages, audited}
+   *
+   * @param <C> the type of credential
+   * @param issuer the issuer
    */
   public static <C extends Credential> RefreshingCredentialSource.Builder<C> refreshing(
       CredentialIssuer<C> issuer) {

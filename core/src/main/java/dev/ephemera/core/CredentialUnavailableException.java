@@ -36,21 +36,37 @@ public final class CredentialUnavailableException extends CredentialException {
       this.terminal = terminal;
     }
 
-    /** True when retrying soon cannot help without a change of identity or configuration. */
+    /**
+     * {@return true when retrying soon cannot help without a change of identity or configuration}
+     */
     public boolean isTerminal() {
       return terminal;
     }
   }
 
+  /** Why no credential is available. */
   private final Reason reason;
+
+  /** How long the upstream asked us to wait, if it said. */
   private final @Nullable Duration retryAfter;
 
-  /** An exception with a reason and a message. */
+  /**
+   * An exception with a reason and a message.
+   *
+   * @param reason why no credential is available
+   * @param message the message, with no secret in it
+   */
   public CredentialUnavailableException(Reason reason, String message) {
     this(reason, message, null, null);
   }
 
-  /** An exception with a reason, a message and a cause. */
+  /**
+   * An exception with a reason, a message and a cause.
+   *
+   * @param reason why no credential is available
+   * @param message the message, with no secret in it
+   * @param cause the underlying failure
+   */
   public CredentialUnavailableException(Reason reason, String message, @Nullable Throwable cause) {
     this(reason, message, null, cause);
   }
@@ -58,6 +74,9 @@ public final class CredentialUnavailableException extends CredentialException {
   /**
    * An exception with everything.
    *
+   * @param reason why no credential is available
+   * @param message the message, with no secret in it
+   * @param cause the underlying failure
    * @param retryAfter the upstream's hint of when to try again, or {@code null}
    */
   public CredentialUnavailableException(
@@ -70,17 +89,17 @@ public final class CredentialUnavailableException extends CredentialException {
     this.retryAfter = retryAfter;
   }
 
-  /** Why no credential is available. */
+  /** {@return why no credential is available} */
   public Reason reason() {
     return reason;
   }
 
-  /** The upstream's hint of when to try again (a throttling response's Retry-After). */
+  /** {@return the upstream's hint of when to try again (a throttling response's Retry-After)} */
   public Optional<Duration> retryAfter() {
     return Optional.ofNullable(retryAfter);
   }
 
-  /** Shorthand for {@code reason().isTerminal()}. */
+  /** {@return shorthand for {@code reason().isTerminal()}} */
   public boolean isTerminal() {
     return reason.isTerminal();
   }

@@ -11,17 +11,26 @@ import java.util.Optional;
 @FunctionalInterface
 public interface Environment {
 
-  /** The raw value of a variable, or empty when unset. */
+  /**
+   * {@return the raw value of a variable, or empty when unset}
+   *
+   * @param name the name
+   */
   Optional<String> raw(String name);
 
-  /** The value of a variable, or empty when unset or blank; surrounding blanks are trimmed. */
+  /**
+   * {@return the value of a variable, or empty when unset or blank; surrounding blanks are trimmed}
+   *
+   * @param name the name
+   */
   default Optional<String> get(String name) {
     return raw(name).map(String::strip).filter(v -> !v.isEmpty());
   }
 
   /**
-   * The value of a required variable.
+   * {@return the value of a required variable}
    *
+   * @param name the name
    * @throws CredentialConfigurationException naming the variable if it is unset or blank
    */
   default String require(String name) {
@@ -29,12 +38,16 @@ public interface Environment {
         .orElseThrow(() -> new CredentialConfigurationException(name, "is not set or is blank"));
   }
 
-  /** The process environment. */
+  /** {@return the process environment} */
   static Environment system() {
     return name -> Optional.ofNullable(System.getenv(name));
   }
 
-  /** A fixed environment, for tests and explicit configuration. */
+  /**
+   * {@return a fixed environment, for tests and explicit configuration}
+   *
+   * @param variables the variables
+   */
   static Environment of(Map<String, String> variables) {
     Map<String, String> copy = Map.copyOf(variables);
     return name -> Optional.ofNullable(copy.get(Objects.requireNonNull(name, "name")));

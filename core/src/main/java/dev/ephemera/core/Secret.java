@@ -25,6 +25,8 @@ public final class Secret {
   /**
    * Wraps a secret value.
    *
+   * @param value the value
+   * @return the wrapped value, shown redacted
    * @throws IllegalArgumentException if {@code value} is empty
    */
   public static Secret of(String value) {
@@ -35,25 +37,29 @@ public final class Secret {
     return new Secret(value);
   }
 
-  /** The secret value. Pass it to the one place that needs it; never log or store it. */
+  /** {@return the secret value} Pass it to the one place that needs it; never log or store it. */
   public String reveal() {
     return value;
   }
 
-  /** The number of characters in the value. */
+  /** {@return the number of characters in the value} */
   public int length() {
     return value.length();
   }
 
   /**
-   * The first 16 hex digits (64 bits) of the value's SHA-256: enough to tell credentials apart in
-   * an audit trail, far too little to recover or brute-force a high-entropy token.
+   * {@return the first 16 hex digits (64 bits) of the value's SHA-256: enough to tell credentials
+   * apart in an audit trail, far too little to recover or brute-force a high-entropy token}
    */
   public String fingerprint() {
     return fingerprintOf(value);
   }
 
-  /** The fingerprint of an arbitrary string, as {@link #fingerprint()} computes it. */
+  /**
+   * {@return the fingerprint of an arbitrary string, as {@link #fingerprint()} computes it}
+   *
+   * @param text the text
+   */
   public static String fingerprintOf(String text) {
     try {
       byte[] digest =

@@ -13,7 +13,7 @@ public enum SourceState {
   /** {@link CredentialSource#close()} was called. */
   CLOSED;
 
-  /** True when {@code get()} answers without waiting. */
+  /** {@return true when {@code get()} answers without waiting} */
   public boolean isServing() {
     return this == VALID || this == DEGRADED;
   }

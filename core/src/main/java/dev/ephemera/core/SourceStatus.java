@@ -33,7 +33,20 @@ public record SourceStatus(
     long failures,
     long auditEventsDropped) {
 
-  /** A status with no audit events dropped. */
+  /**
+   * A status with no audit events dropped.
+   *
+   * @param name the source's name
+   * @param state where the source is in its life
+   * @param credentialId the held credential's id, or {@code null} when none is held
+   * @param expiresAt when the held credential stops being served (its expiry less the safety
+   *     margin), or {@code null}
+   * @param nextRefreshAt when the next refresh or retry is scheduled, or {@code null}
+   * @param lastFailure the last refresh failure, or {@code null} after a success
+   * @param failureStreak refresh failures since the last success
+   * @param issuances issuances and renewals that succeeded since the source was built
+   * @param failures refresh attempts that failed since the source was built
+   */
   public SourceStatus(
       String name,
       SourceState state,
@@ -57,12 +70,12 @@ public record SourceStatus(
         0);
   }
 
-  /** The held credential's id, if any. */
+  /** {@return the held credential's id, if any} */
   public Optional<String> heldCredentialId() {
     return Optional.ofNullable(credentialId);
   }
 
-  /** True when a credential can be served right now. */
+  /** {@return true when a credential can be served right now} */
   public boolean isHealthy() {
     return state.isServing();
   }

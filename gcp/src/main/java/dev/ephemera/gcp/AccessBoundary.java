@@ -39,22 +39,39 @@ public final class AccessBoundary {
     this.json = b.append("]}}").toString();
   }
 
-  /** A boundary of the given rules. */
+  /**
+   * {@return a boundary of the given rules}
+   *
+   * @param rules the rules
+   */
   public static AccessBoundary of(Rule... rules) {
     return new AccessBoundary(List.of(rules));
   }
 
-  /** A boundary of the given rules. */
+  /**
+   * {@return a boundary of the given rules}
+   *
+   * @param rules the rules
+   */
   public static AccessBoundary of(List<Rule> rules) {
     return new AccessBoundary(rules);
   }
 
-  /** Read-only ({@code roles/storage.objectViewer}) on every object of one bucket. */
+  /**
+   * {@return read-only ({@code roles/storage.objectViewer}) on every object of one bucket}
+   *
+   * @param bucket the bucket name
+   */
   public static AccessBoundary readOnlyBucket(String bucket) {
     return of(Rule.of(bucketResource(bucket), "inRole:roles/storage.objectViewer"));
   }
 
-  /** Read-only on the objects of one bucket whose names start with {@code prefix}. */
+  /**
+   * {@return read-only on the objects of one bucket whose names start with {@code prefix}}
+   *
+   * @param bucket the bucket name
+   * @param prefix the object key prefix
+   */
   public static AccessBoundary readOnlyPrefix(String bucket, String prefix) {
     Objects.requireNonNull(prefix, "prefix");
     if (prefix.indexOf('\'') >= 0 || prefix.indexOf('\\') >= 0) {
@@ -82,17 +99,19 @@ public final class AccessBoundary {
     return "//storage.googleapis.com/projects/_/buckets/" + bucket;
   }
 
-  /** The rules. */
+  /** {@return the rules} */
   public List<Rule> rules() {
     return rules;
   }
 
-  /** STS's {@code options} value: {@code {"accessBoundary":{"accessBoundaryRules":[...]}}}. */
+  /**
+   * {@return STS's {@code options} value: {@code {"accessBoundary":{"accessBoundaryRules":[...]}}}}
+   */
   public String toOptionsJson() {
     return json;
   }
 
-  /** {@code sha256:} and the fingerprint of {@link #toOptionsJson()}: the audit scope. */
+  /** {@return {@code sha256:} and the fingerprint of {@link #toOptionsJson()}: the audit scope} */
   public String digest() {
     return "sha256:" + Secret.fingerprintOf(json);
   }
@@ -123,7 +142,14 @@ public final class AccessBoundary {
   public record Rule(
       String availableResource, List<String> availablePermissions, @Nullable Condition condition) {
 
-    /** Validates the rule. */
+    /**
+     * Validates the rule.
+     *
+     * @param availablePermissions role references, each {@code inRole:roles/...}
+     * @param availableResource the full resource name, e.g. {@code
+     *     //storage.googleapis.com/projects/_/buckets/reports}
+     * @param condition a CEL condition narrowing the resource, or {@code null}
+     */
     public Rule {
       Objects.requireNonNull(availableResource, "availableResource");
       if (availableResource.isBlank()) {
@@ -144,17 +170,27 @@ public final class AccessBoundary {
       }
     }
 
-    /** A rule without a condition. */
+    /**
+     * {@return a rule without a condition}
+     *
+     * @param availableResource the full resource name, e.g. {@code
+     *     //storage.googleapis.com/projects/_/buckets/reports}
+     * @param permissions the permissions
+     */
     public static Rule of(String availableResource, String... permissions) {
       return new Rule(availableResource, List.of(permissions), null);
     }
 
-    /** The same rule with a condition. */
+    /**
+     * {@return the same rule with a condition}
+     *
+     * @param newCondition the new condition
+     */
     public Rule withCondition(Condition newCondition) {
       return new Rule(availableResource, availablePermissions, newCondition);
     }
 
-    /** The condition, if any. */
+    /** {@return the condition, if any} */
     public Optional<Condition> availabilityCondition() {
       return Optional.ofNullable(condition);
     }
@@ -191,7 +227,14 @@ public final class AccessBoundary {
    * @param description a description, or empty
    */
   public record Condition(String expression, String title, String description) {
-    /** Validates the condition. */
+    /**
+     * Validates the condition.
+     *
+     * @param description a description, or empty
+     * @param expression the expression, e.g. {@code
+     *     resource.name.startsWith('projects/_/buckets/b/objects/a')}
+     * @param title a short title, or empty
+     */
     public Condition {
       Objects.requireNonNull(expression, "expression");
       Objects.requireNonNull(title, "title");
@@ -203,7 +246,12 @@ public final class AccessBoundary {
       }
     }
 
-    /** A condition with only an expression. */
+    /**
+     * {@return a condition with only an expression}
+     *
+     * @param expression the expression, e.g. {@code
+     *     resource.name.startsWith('projects/_/buckets/b/objects/a')}
+     */
     public static Condition of(String expression) {
       return new Condition(expression, "", "");
     }

@@ -65,8 +65,13 @@ public final class EphemeraGoogleCredentials extends GoogleCredentials {
   }
 
   private final transient CredentialSource<BearerToken> source;
+
+  /** The project billed for quota, sent as {@code x-goog-user-project}, if any. */
   private final @Nullable String quotaProject;
+
+  /** How long a blocking refresh waits for the source. */
   private final Duration refreshWait;
+
   private transient volatile @Nullable Snapshot snapshot;
 
   private EphemeraGoogleCredentials(
@@ -76,13 +81,17 @@ public final class EphemeraGoogleCredentials extends GoogleCredentials {
     this.refreshWait = refreshWait;
   }
 
-  /** Credentials that send {@code source}'s current token. */
+  /**
+   * {@return Credentials that send {@code source}'s current token}
+   *
+   * @param source the credential source it reads
+   */
   public static EphemeraGoogleCredentials of(CredentialSource<BearerToken> source) {
     return new EphemeraGoogleCredentials(
         Objects.requireNonNull(source, "source"), null, DEFAULT_REFRESH_WAIT);
   }
 
-  /** The source the tokens come from. */
+  /** {@return the source the tokens come from} */
   public CredentialSource<BearerToken> source() {
     return source;
   }
@@ -252,6 +261,12 @@ public final class EphemeraGoogleCredentials extends GoogleCredentials {
         + "]";
   }
 
+  /**
+   * Refuses serialization: these credentials hold a live source, never a token to write out.
+   *
+   * @param out the stream that would receive the object
+   * @throws IOException always, a {@link NotSerializableException}
+   */
   private void writeObject(ObjectOutputStream out) throws IOException {
     throw new NotSerializableException("credentials are never serialized");
   }

@@ -113,7 +113,7 @@ public final class ExternalAccountConfig {
     this.quotaProjectId = b.quotaProjectId;
   }
 
-  /** A builder for an explicit configuration. */
+  /** {@return a builder for an explicit configuration} */
   public static Builder builder() {
     return new Builder("externalAccount");
   }
@@ -121,6 +121,8 @@ public final class ExternalAccountConfig {
   /**
    * Reads an {@code external_account} file.
    *
+   * @param file the file
+   * @return the parsed configuration
    * @throws CredentialConfigurationException if the file is missing, unreadable, not JSON, not an
    *     {@code external_account} configuration, or has a missing or malformed field
    */
@@ -155,7 +157,9 @@ public final class ExternalAccountConfig {
   /**
    * Parses {@code external_account} JSON.
    *
+   * @param json the json
    * @param setting names the configuration's origin in error messages
+   * @return the parsed configuration
    * @throws CredentialConfigurationException as {@link #read(Path)}
    */
   public static ExternalAccountConfig parse(String json, String setting) {
@@ -315,57 +319,57 @@ public final class ExternalAccountConfig {
     return u;
   }
 
-  /** The workload identity pool provider: STS's {@code audience}. */
+  /** {@return the workload identity pool provider: STS's {@code audience}} */
   public String audience() {
     return audience;
   }
 
-  /** The subject token type. */
+  /** {@return the subject token type} */
   public String subjectTokenType() {
     return subjectTokenType;
   }
 
-  /** STS's token URL. */
+  /** {@return STS's token URL} */
   public URI tokenUrl() {
     return tokenUrl;
   }
 
-  /** The projected token file, read again at every issuance. */
+  /** {@return the projected token file, read again at every issuance} */
   public Path subjectTokenFile() {
     return subjectTokenFile;
   }
 
-  /** For a JSON subject-token file, the field holding the token. */
+  /** {@return for a JSON subject-token file, the field holding the token} */
   public Optional<String> subjectTokenField() {
     return Optional.ofNullable(subjectTokenField);
   }
 
-  /** IAM Credentials' {@code generateAccessToken} URL, when impersonating. */
+  /** {@return IAM Credentials' {@code generateAccessToken} URL, when impersonating} */
   public Optional<URI> impersonationUrl() {
     return Optional.ofNullable(impersonationUrl);
   }
 
-  /** The service account impersonated, if any. */
+  /** {@return the service account impersonated, if any} */
   public Optional<String> serviceAccount() {
     return Optional.ofNullable(serviceAccount);
   }
 
-  /** The lifetime asked of impersonated tokens. */
+  /** {@return the lifetime asked of impersonated tokens} */
   public Duration tokenLifetime() {
     return tokenLifetime;
   }
 
-  /** The universe domain; {@code googleapis.com} by default. */
+  /** {@return the universe domain; {@code googleapis.com} by default} */
   public String universeDomain() {
     return universeDomain;
   }
 
-  /** The quota project, if any. */
+  /** {@return the quota project, if any} */
   public Optional<String> quotaProjectId() {
     return Optional.ofNullable(quotaProjectId);
   }
 
-  /** Where the configuration came from (a file, or {@code externalAccount}). */
+  /** {@return where the configuration came from (a file, or {@code externalAccount})} */
   public String origin() {
     return origin;
   }
@@ -401,43 +405,78 @@ public final class ExternalAccountConfig {
       this.origin = origin;
     }
 
-    /** The workload identity pool provider's full resource name. Required. */
+    /**
+     * The workload identity pool provider's full resource name. Required.
+     *
+     * @param audience the workload identity pool provider's full resource name
+     * @return this builder
+     */
     public Builder audience(String audience) {
       this.audience = Objects.requireNonNull(audience, "audience");
       return this;
     }
 
-    /** The subject token type; default {@code urn:ietf:params:oauth:token-type:jwt}. */
+    /**
+     * The subject token type; default {@code urn:ietf:params:oauth:token-type:jwt}.
+     *
+     * @param type the subject token type; default {@code urn:ietf:params:oauth:token-type:jwt}
+     * @return this builder
+     */
     public Builder subjectTokenType(String type) {
       this.subjectTokenType = Objects.requireNonNull(type, "subjectTokenType");
       return this;
     }
 
-    /** STS's token URL; default {@code https://sts.UNIVERSE/v1/token}. */
+    /**
+     * STS's token URL; default {@code https://sts.UNIVERSE/v1/token}.
+     *
+     * @param url the URL
+     * @return this builder
+     */
     public Builder tokenUrl(String url) {
       this.tokenUrl = Objects.requireNonNull(url, "tokenUrl");
       return this;
     }
 
-    /** The projected token file. Required. */
+    /**
+     * The projected token file. Required.
+     *
+     * @param file the projected token file
+     * @return this builder
+     */
     public Builder subjectTokenFile(Path file) {
       this.subjectTokenFile = Objects.requireNonNull(file, "subjectTokenFile");
       return this;
     }
 
-    /** The file holds JSON; the token is in this field. */
+    /**
+     * The file holds JSON; the token is in this field.
+     *
+     * @param field the file holds JSON; the token is in this field
+     * @return this builder
+     */
     public Builder subjectTokenJsonField(String field) {
       this.subjectTokenField = Objects.requireNonNull(field, "subjectTokenJsonField");
       return this;
     }
 
-    /** Impersonate a service account at this {@code generateAccessToken} URL. */
+    /**
+     * Impersonate a service account at this {@code generateAccessToken} URL.
+     *
+     * @param url the URL
+     * @return this builder
+     */
     public Builder serviceAccountImpersonationUrl(String url) {
       this.impersonationUrl = Objects.requireNonNull(url, "serviceAccountImpersonationUrl");
       return this;
     }
 
-    /** Impersonate {@code email} at IAM Credentials in the universe domain. */
+    /**
+     * Impersonate {@code email} at IAM Credentials in the universe domain.
+     *
+     * @param email the service account email
+     * @return this builder
+     */
     public Builder impersonate(String email) {
       Objects.requireNonNull(email, "email");
       this.impersonationUrl =
@@ -449,19 +488,34 @@ public final class ExternalAccountConfig {
       return this;
     }
 
-    /** The lifetime of impersonated tokens, 10 minutes to 12 hours; default 1 hour. */
+    /**
+     * The lifetime of impersonated tokens, 10 minutes to 12 hours; default 1 hour.
+     *
+     * @param lifetime the lifetime of impersonated tokens, 10 minutes to 12 hours; default 1 hour
+     * @return this builder
+     */
     public Builder tokenLifetime(Duration lifetime) {
       this.tokenLifetime = Objects.requireNonNull(lifetime, "tokenLifetime");
       return this;
     }
 
-    /** The universe domain; default {@code googleapis.com}. */
+    /**
+     * The universe domain; default {@code googleapis.com}.
+     *
+     * @param domain the universe domain; default {@code googleapis.com}
+     * @return this builder
+     */
     public Builder universeDomain(String domain) {
       this.universeDomain = Objects.requireNonNull(domain, "universeDomain");
       return this;
     }
 
-    /** The quota project sent as {@code x-goog-user-project} by the adapter. */
+    /**
+     * The quota project sent as {@code x-goog-user-project} by the adapter.
+     *
+     * @param project the quota project sent as {@code x-goog-user-project} by the adapter
+     * @return this builder
+     */
     public Builder quotaProjectId(String project) {
       this.quotaProjectId = Objects.requireNonNull(project, "quotaProjectId");
       return this;
@@ -470,6 +524,7 @@ public final class ExternalAccountConfig {
     /**
      * Builds the configuration.
      *
+     * @return the new {@code ExternalAccountConfig}
      * @throws CredentialConfigurationException naming a missing or malformed setting
      */
     public ExternalAccountConfig build() {

@@ -132,53 +132,62 @@ public final class GoogleWorkloadIdentity {
             : FederationIssuer.accessTokens(settings(), clock());
   }
 
-  /** What the process environment says; see the class documentation. */
+  /** {@return what the process environment says; see the class documentation} */
   public static GoogleWorkloadIdentity fromEnvironment() {
     return builder().build();
   }
 
-  /** What {@code environment} says; see the class documentation. */
+  /**
+   * {@return what {@code environment} says; see the class documentation}
+   *
+   * @param environment the environment to read the settings from
+   */
   public static GoogleWorkloadIdentity fromEnvironment(Environment environment) {
     return builder().environment(environment).build();
   }
 
-  /** A builder; whatever it is not told is read from the environment. */
+  /** {@return a builder; whatever it is not told is read from the environment} */
   public static Builder builder() {
     return new Builder();
   }
 
-  /** Where tokens come from. */
+  /** {@return where tokens come from} */
   public Mode mode() {
     return mode;
   }
 
-  /** The scopes access tokens are asked for. */
+  /** {@return the scopes access tokens are asked for} */
   public List<String> scopes() {
     return scopes;
   }
 
-  /** The federation configuration, in {@link Mode#FEDERATION}. */
+  /** {@return the federation configuration, in {@link Mode#FEDERATION}} */
   public Optional<ExternalAccountConfig> externalAccount() {
     return Optional.ofNullable(federation);
   }
 
-  /** The metadata server's origin ({@code http://host:port}), in {@link Mode#METADATA_SERVER}. */
+  /**
+   * {@return the metadata server's origin ({@code http://host:port}), in {@link
+   * Mode#METADATA_SERVER}}
+   */
   public Optional<URI> metadataServer() {
     return metadata == null ? Optional.empty() : Optional.of(metadata.origin());
   }
 
   /**
-   * The issuer of access tokens: one upstream round trip (two when impersonating) per call. The
-   * same thread-safe instance every time, so audit fields it learns (the service account's email,
-   * the workload's {@code sub}) are shared by the downscoped tokens made from its tokens.
+   * {@return the issuer of access tokens: one upstream round trip (two when impersonating) per
+   * call} The same thread-safe instance every time, so audit fields it learns (the service
+   * account's email, the workload's {@code sub}) are shared by the downscoped tokens made from its
+   * tokens.
    */
   public CredentialIssuer<BearerToken> accessTokenIssuer() {
     return accessTokenIssuer;
   }
 
   /**
-   * The issuer of ID tokens for {@code audience} (a Cloud Run URL, an IAP client id).
+   * {@return the issuer of ID tokens for {@code audience} (a Cloud Run URL, an IAP client id)}
    *
+   * @param audience the audience ({@code aud}) the token must carry
    * @throws CredentialConfigurationException under federation without impersonation: STS's
    *     federated tokens cannot mint ID tokens
    */
@@ -200,8 +209,11 @@ public final class GoogleWorkloadIdentity {
   }
 
   /**
-   * The issuer of tokens limited to {@code boundary}, exchanged from {@code source}'s current token
-   * at every issuance.
+   * {@return the issuer of tokens limited to {@code boundary}, exchanged from {@code source}'s
+   * current token at every issuance}
+   *
+   * @param source the credential source it reads
+   * @param boundary the boundary
    */
   public CredentialIssuer<BearerToken> downscopedIssuer(
       CredentialSource<BearerToken> source, AccessBoundary boundary) {
@@ -216,25 +228,29 @@ public final class GoogleWorkloadIdentity {
   }
 
   /**
-   * A source of access tokens, refreshed ahead of expiry with this identity's settings; named
-   * {@code gcp-access-token}, or the builder's {@code name}.
+   * {@return a source of access tokens, refreshed ahead of expiry with this identity's settings;
+   * named {@code gcp-access-token}, or the builder's {@code name}}
    */
   public CredentialSource<BearerToken> accessTokens() {
     return source(accessTokenIssuer(), engine.name().orElse(DEFAULT_PREFIX + "-access-token"));
   }
 
   /**
-   * A source of ID tokens for {@code audience}, named {@code gcp-id-token:AUDIENCE} (or {@code
-   * NAME-id-token:AUDIENCE}); see {@link #idTokenIssuer(String)}.
+   * {@return a source of ID tokens for {@code audience}, named {@code gcp-id-token:AUDIENCE} (or
+   * {@code NAME-id-token:AUDIENCE}); see {@link #idTokenIssuer(String)}}
+   *
+   * @param audience the audience ({@code aud}) the token must carry
    */
   public CredentialSource<BearerToken> idTokens(String audience) {
     return source(idTokenIssuer(audience), prefix() + "-id-token:" + audience);
   }
 
   /**
-   * Downscoped tokens per access boundary, each boundary's source created on first use, refreshed
-   * on its own schedule from {@code source}'s current token, and closed after 30 minutes unused.
-   * Closing the map does not close {@code source}.
+   * {@return downscoped tokens per access boundary, each boundary's source created on first use,
+   * refreshed on its own schedule from {@code source}'s current token, and closed after 30 minutes
+   * unused} Closing the map does not close {@code source}.
+   *
+   * @param source the credential source it reads
    */
   public ScopedCredentials<AccessBoundary, BearerToken> downscoped(
       CredentialSource<BearerToken> source) {
@@ -336,19 +352,34 @@ public final class GoogleWorkloadIdentity {
       return this;
     }
 
-    /** Where unset settings are read; default the process environment. */
+    /**
+     * Where unset settings are read; default the process environment.
+     *
+     * @param environment where unset settings are read; default the process environment
+     * @return this builder
+     */
     public Builder environment(Environment environment) {
       this.environment = Objects.requireNonNull(environment, "environment");
       return this;
     }
 
-    /** Use the metadata server at {@code host[:port]} (as {@code GCE_METADATA_HOST} would). */
+    /**
+     * Use the metadata server at {@code host[:port]} (as {@code GCE_METADATA_HOST} would).
+     *
+     * @param hostAndPort the host and port
+     * @return this builder
+     */
     public Builder metadataServer(String hostAndPort) {
       this.metadataHost = Objects.requireNonNull(hostAndPort, "metadataServer");
       return this;
     }
 
-    /** Use Workload Identity Federation with this configuration. */
+    /**
+     * Use Workload Identity Federation with this configuration.
+     *
+     * @param config the config
+     * @return this builder
+     */
     public Builder externalAccount(ExternalAccountConfig config) {
       this.externalAccount = Objects.requireNonNull(config, "externalAccount");
       return this;
@@ -357,18 +388,32 @@ public final class GoogleWorkloadIdentity {
     /**
      * Use the {@code external_account} file at {@code file} (as {@code
      * GOOGLE_APPLICATION_CREDENTIALS} would).
+     *
+     * @param file the file
+     * @return this builder
      */
     public Builder credentialConfigFile(Path file) {
       this.credentialFile = Objects.requireNonNull(file, "credentialConfigFile");
       return this;
     }
 
-    /** The OAuth scopes of access tokens; default {@code cloud-platform}. */
+    /**
+     * The OAuth scopes of access tokens; default {@code cloud-platform}.
+     *
+     * @param scopes the scopes
+     * @return this builder
+     */
     public Builder scopes(String... scopes) {
       return scopes(Arrays.asList(scopes));
     }
 
-    /** The OAuth scopes of access tokens; empty asks the metadata server for its defaults. */
+    /**
+     * The OAuth scopes of access tokens; empty asks the metadata server for its defaults.
+     *
+     * @param scopes the OAuth scopes of access tokens; empty asks the metadata server for its
+     *     defaults
+     * @return this builder
+     */
     public Builder scopes(List<String> scopes) {
       List<String> copy = List.copyOf(scopes);
       for (String s : copy) {
@@ -385,13 +430,21 @@ public final class GoogleWorkloadIdentity {
      * STS's token URL for downscoping in metadata-server mode; default {@code
      * https://sts.googleapis.com/v1/token}. Under federation the configuration's {@code token_url}
      * is used.
+     *
+     * @param url the URL
+     * @return this builder
      */
     public Builder stsTokenUrl(String url) {
       this.stsTokenUrl = Objects.requireNonNull(url, "stsTokenUrl");
       return this;
     }
 
-    /** The TLS context for HTTPS calls (STS, IAM); default the JDK's. */
+    /**
+     * The TLS context for HTTPS calls (STS, IAM); default the JDK's.
+     *
+     * @param context the TLS context for HTTPS calls (STS, IAM); default the JDK's
+     * @return this builder
+     */
     public Builder sslContext(SSLContext context) {
       this.sslContext = Objects.requireNonNull(context, "sslContext");
       return this;
@@ -400,19 +453,32 @@ public final class GoogleWorkloadIdentity {
     /**
      * Allow plain HTTP to any host; default false: plain HTTP only to loopback and the metadata
      * server ({@code 169.254.169.254}, {@code metadata.google.internal}, {@code metadata}).
+     *
+     * @param allow {@code true} to allow it
+     * @return this builder
      */
     public Builder allowPlainHttp(boolean allow) {
       this.allowPlainHttp = allow;
       return this;
     }
 
-    /** The connect timeout of every upstream call; default 5 s. */
+    /**
+     * The connect timeout of every upstream call; default 5 s.
+     *
+     * @param timeout the connect timeout of every upstream call; default 5 s
+     * @return this builder
+     */
     public Builder connectTimeout(Duration timeout) {
       this.connectTimeout = positive(timeout, "connectTimeout");
       return this;
     }
 
-    /** The read timeout of every upstream call; default 15 s. */
+    /**
+     * The read timeout of every upstream call; default 15 s.
+     *
+     * @param timeout the read timeout of every upstream call; default 15 s
+     * @return this builder
+     */
     public Builder readTimeout(Duration timeout) {
       this.readTimeout = positive(timeout, "readTimeout");
       return this;
@@ -421,6 +487,7 @@ public final class GoogleWorkloadIdentity {
     /**
      * Builds the identity. Reads the configuration file if there is one; makes no network call.
      *
+     * @return the new {@code GoogleWorkloadIdentity}
      * @throws CredentialConfigurationException naming a missing or malformed setting
      */
     public GoogleWorkloadIdentity build() {

@@ -35,7 +35,14 @@ public final class Canary {
 
   private Canary() {}
 
-  /** {@code prefix}, the marker, then {@code random} cut so the whole is {@code length} long. */
+  /**
+   * {@return {@code prefix}, the marker, then {@code random} cut so the whole is {@code length}
+   * long}
+   *
+   * @param prefix the object key prefix
+   * @param random the random source
+   * @param length the length
+   */
   public static String mark(String prefix, String random, int length) {
     String s = prefix + MARKER + random;
     if (s.length() < length) {
@@ -44,15 +51,17 @@ public final class Canary {
     return s.substring(0, length);
   }
 
-  /** A random UUID-shaped secret whose last group is {@link #HEX_MARKER}. */
+  /** {@return a random UUID-shaped secret whose last group is {@link #HEX_MARKER}} */
   public static String uuid() {
     String random = UUID.randomUUID().toString();
     return random.substring(0, random.lastIndexOf('-') + 1) + HEX_MARKER;
   }
 
   /**
-   * Whether {@code text} holds a marked secret: the raw marker, the hex marker, or a JWT carrying
-   * the claim.
+   * {@return whether {@code text} holds a marked secret: the raw marker, the hex marker, or a JWT
+   * carrying the claim}
+   *
+   * @param text the text
    */
   public static boolean leaksIn(CharSequence text) {
     String s = text.toString();

@@ -49,7 +49,11 @@ public final class FakeIssuer implements CredentialIssuer<BearerToken> {
     this.secretPrefix = b.secretPrefix;
   }
 
-  /** A builder on {@code clock}; lifetime defaults to one hour. */
+  /**
+   * {@return a builder on {@code clock}; lifetime defaults to one hour}
+   *
+   * @param clock the clock it runs on
+   */
   public static Builder builder(Clock clock) {
     return new Builder(clock);
   }
@@ -138,48 +142,72 @@ public final class FakeIssuer implements CredentialIssuer<BearerToken> {
     return new IssuerInfo(provider, "system:serviceaccount:test:app", "fake-target", "");
   }
 
-  /** The next issuance (or renewal) throws {@code failure}; queued in order. */
+  /**
+   * The next issuance (or renewal) throws {@code failure}; queued in order.
+   *
+   * @param failure the next issuance (or renewal) throws {@code failure}; queued in order
+   * @return this {@code FakeIssuer}
+   */
   public synchronized FakeIssuer failNext(RuntimeException failure) {
     failures.add(Objects.requireNonNull(failure, "failure"));
     return this;
   }
 
-  /** Every call throws {@code failure} until {@link #recover()}. */
+  /**
+   * Every call throws {@code failure} until {@link #recover()}.
+   *
+   * @param failure every call throws {@code failure} until {@link #recover()}
+   * @return this {@code FakeIssuer}
+   */
   public synchronized FakeIssuer failAlways(RuntimeException failure) {
     standingFailure = Objects.requireNonNull(failure, "failure");
     return this;
   }
 
-  /** Clears every scripted failure. */
+  /**
+   * Clears every scripted failure.
+   *
+   * @return this {@code FakeIssuer}
+   */
   public synchronized FakeIssuer recover() {
     failures.clear();
     standingFailure = null;
     return this;
   }
 
-  /** When true, issue() hands back the last token again (a metadata server's cache). */
+  /**
+   * When true, issue() hands back the last token again (a metadata server's cache).
+   *
+   * @param repeat when true, issue() hands back the last token again (a metadata server's cache)
+   * @return this {@code FakeIssuer}
+   */
   public FakeIssuer repeatLast(boolean repeat) {
     this.repeatLast = repeat;
     return this;
   }
 
-  /** Runs {@code hook} at the start of every issuance (to block, count or observe threads). */
+  /**
+   * Runs {@code hook} at the start of every issuance (to block, count or observe threads).
+   *
+   * @param hook the hook
+   * @return this {@code FakeIssuer}
+   */
   public FakeIssuer onIssue(Runnable hook) {
     this.onIssue = Objects.requireNonNull(hook, "hook");
     return this;
   }
 
-  /** Issuance calls that returned a credential. */
+  /** {@return issuance calls that returned a credential} */
   public int issued() {
     return issued.get();
   }
 
-  /** Renewals that returned a credential. */
+  /** {@return renewals that returned a credential} */
   public int renewed() {
     return renewed.get();
   }
 
-  /** Ids revoked, in order. */
+  /** {@return ids revoked, in order} */
   public synchronized List<String> revokedIds() {
     return List.copyOf(revoked);
   }
@@ -196,31 +224,55 @@ public final class FakeIssuer implements CredentialIssuer<BearerToken> {
       this.clock = Objects.requireNonNull(clock, "clock");
     }
 
-    /** Lifetime of each credential (and of each renewal). */
+    /**
+     * Lifetime of each credential (and of each renewal).
+     *
+     * @param lifetime the lifetime
+     * @return this builder
+     */
     public Builder lifetime(Duration lifetime) {
       this.lifetime = Objects.requireNonNull(lifetime, "lifetime");
       return this;
     }
 
-    /** Makes credentials renewable until {@code maxTtl} after their first issue. */
+    /**
+     * Makes credentials renewable until {@code maxTtl} after their first issue.
+     *
+     * @param maxTtl the maximum time to live; positive
+     * @return this builder
+     */
     public Builder renewableUpTo(Duration maxTtl) {
       this.maxTtl = Objects.requireNonNull(maxTtl, "maxTtl");
       return this;
     }
 
-    /** The provider name in audit events. */
+    /**
+     * The provider name in audit events.
+     *
+     * @param provider the provider name in audit events
+     * @return this builder
+     */
     public Builder provider(String provider) {
       this.provider = Objects.requireNonNull(provider, "provider");
       return this;
     }
 
-    /** The prefix of every secret value (use a canary to test for leaks). */
+    /**
+     * The prefix of every secret value (use a canary to test for leaks).
+     *
+     * @param prefix the prefix of every secret value (use a canary to test for leaks)
+     * @return this builder
+     */
     public Builder secretPrefix(String prefix) {
       this.secretPrefix = Objects.requireNonNull(prefix, "prefix");
       return this;
     }
 
-    /** Builds the issuer. */
+    /**
+     * Builds the issuer.
+     *
+     * @return the new {@code FakeIssuer}
+     */
     public FakeIssuer build() {
       return new FakeIssuer(this);
     }

@@ -16,27 +16,39 @@ public final class RecordingAuditListener implements AuditListener {
     events.add(event);
   }
 
-  /** Every event so far, in order. */
+  /** {@return every event so far, in order} */
   public synchronized List<AuditEvent> events() {
     return List.copyOf(events);
   }
 
-  /** The events of one type. */
+  /**
+   * {@return the events of one type}
+   *
+   * @param type the type
+   */
   public synchronized List<AuditEvent> ofType(AuditEventType type) {
     return events.stream().filter(e -> e.type() == type).toList();
   }
 
-  /** The events matching {@code which}. */
+  /**
+   * {@return the events matching {@code which}}
+   *
+   * @param which which of the requests
+   */
   public synchronized List<AuditEvent> matching(Predicate<AuditEvent> which) {
     return events.stream().filter(which).toList();
   }
 
-  /** How many events of one type. */
+  /**
+   * {@return how many events of one type}
+   *
+   * @param type the type
+   */
   public synchronized int count(AuditEventType type) {
     return (int) events.stream().filter(e -> e.type() == type).count();
   }
 
-  /** Every event rendered as JSON lines, for leak checks. */
+  /** {@return every event rendered as JSON lines, for leak checks} */
   public synchronized String allJson() {
     StringBuilder sb = new StringBuilder();
     events.forEach(e -> sb.append(e.toJson()).append('\n'));

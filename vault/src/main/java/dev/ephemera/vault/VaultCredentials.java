@@ -199,7 +199,11 @@ public final class VaultCredentials implements AutoCloseable {
             .build();
   }
 
-  /** Reads the process environment (see the table above) and logs in. */
+  /**
+   * Reads the process environment (see the table above) and logs in.
+   *
+   * @return the credentials, logging in in the background
+   */
   public static VaultCredentials fromEnvironment() {
     return fromEnvironment(Environment.system());
   }
@@ -207,27 +211,32 @@ public final class VaultCredentials implements AutoCloseable {
   /**
    * Reads {@code environment} (see the table above) and logs in in the background.
    *
+   * @param environment the environment to read the settings from
+   * @return the credentials, logging in in the background
    * @throws CredentialConfigurationException naming the variable that is missing or wrong
    */
   public static VaultCredentials fromEnvironment(Environment environment) {
     return builder().environment(environment).build();
   }
 
-  /** A builder for explicit configuration. */
+  /** {@return a builder for explicit configuration} */
   public static Builder builder() {
     return new Builder();
   }
 
-  /** The token source. Do not close it directly while leases use it; close this instead. */
+  /**
+   * {@return the token source} Do not close it directly while leases use it; close this instead.
+   */
   public CredentialSource<VaultToken> tokens() {
     return tokens;
   }
 
   /**
-   * A new source for the dynamic secret at {@code path} (e.g. {@code database/creds/app}): each
-   * call reads its own lease, so keep the source. It is closed (and its lease revoked) by {@link
-   * #close()}, or earlier by closing it.
+   * {@return a new source for the dynamic secret at {@code path} (e.g. {@code database/creds/app}):
+   * each call reads its own lease, so keep the source} It is closed (and its lease revoked) by
+   * {@link #close()}, or earlier by closing it.
    *
+   * @param path the path
    * @throws CredentialConfigurationException if {@code path} is not a Vault path
    * @throws CredentialUnavailableException CLOSED after {@link #close()}
    */
@@ -264,14 +273,21 @@ public final class VaultCredentials implements AutoCloseable {
     return source;
   }
 
-  /** A reader for the KV v2 mount {@code mount}, with the builder's cache TTL. */
+  /**
+   * {@return a reader for the KV v2 mount {@code mount}, with the builder's cache TTL}
+   *
+   * @param mount the auth or secrets mount (e.g. {@code kubernetes})
+   */
   public VaultKv kv(String mount) {
     return kv(mount, kvCacheTtl);
   }
 
   /**
-   * A reader for the KV v2 mount {@code mount} that keeps found versions in memory for {@code
-   * cacheTtl} ({@link Duration#ZERO} for none).
+   * {@return a reader for the KV v2 mount {@code mount} that keeps found versions in memory for
+   * {@code cacheTtl} ({@link Duration#ZERO} for none)}
+   *
+   * @param mount the auth or secrets mount (e.g. {@code kubernetes})
+   * @param cacheTtl the cache ttl
    */
   public VaultKv kv(String mount, Duration cacheTtl) {
     Objects.requireNonNull(cacheTtl, "cacheTtl");
@@ -291,8 +307,8 @@ public final class VaultCredentials implements AutoCloseable {
   }
 
   /**
-   * A Vault Java driver configuration (address, TLS, namespace, timeouts, retries off) whose token
-   * is always the one {@link #tokens()} holds: {@code Vault.create(config, 2)}.
+   * {@return a Vault Java driver configuration (address, TLS, namespace, timeouts, retries off)
+   * whose token is always the one {@link #tokens()} holds: {@code Vault.create(config, 2)}}
    */
   public VaultDriverConfig driverConfig() {
     VaultDriverConfig config = VaultDriverConfig.of(tokens);
@@ -313,7 +329,7 @@ public final class VaultCredentials implements AutoCloseable {
     return config;
   }
 
-  /** Vault's address. */
+  /** {@return vault's address} */
   public String address() {
     return transport.address();
   }
@@ -394,37 +410,67 @@ public final class VaultCredentials implements AutoCloseable {
       return this;
     }
 
-    /** Fills every setting not given explicitly from {@code environment} (see the table). */
+    /**
+     * Fills every setting not given explicitly from {@code environment} (see the table).
+     *
+     * @param environment the environment to read the settings from
+     * @return this builder
+     */
     public Builder environment(Environment environment) {
       this.environment = Objects.requireNonNull(environment, "environment");
       return this;
     }
 
-    /** Vault's address, e.g. {@code https://vault.example.com:8200}. */
+    /**
+     * Vault's address, e.g. {@code https://vault.example.com:8200}.
+     *
+     * @param address the address
+     * @return this builder
+     */
     public Builder address(String address) {
       this.address = Objects.requireNonNull(address, "address");
       this.addressSetting = "address";
       return this;
     }
 
-    /** Vault's address. */
+    /**
+     * Vault's address.
+     *
+     * @param address the address
+     * @return this builder
+     */
     public Builder address(URI address) {
       return address(Objects.requireNonNull(address, "address").toString());
     }
 
-    /** The Enterprise namespace, e.g. {@code team-a} or {@code parent/child}. */
+    /**
+     * The Enterprise namespace, e.g. {@code team-a} or {@code parent/child}.
+     *
+     * @param namespace the Enterprise namespace, e.g. {@code team-a} or {@code parent/child}
+     * @return this builder
+     */
     public Builder namespace(String namespace) {
       this.namespace = Objects.requireNonNull(namespace, "namespace");
       return this;
     }
 
-    /** A PEM file of the CA certificates to trust instead of the JVM's trust store. */
+    /**
+     * A PEM file of the CA certificates to trust instead of the JVM's trust store.
+     *
+     * @param pemFile a PEM file of the CA certificates to trust instead of the JVM's trust store
+     * @return this builder
+     */
     public Builder caCertificate(Path pemFile) {
       this.caCertificate = Objects.requireNonNull(pemFile, "pemFile");
       return this;
     }
 
-    /** A TLS context to use as it is (wins over {@link #caCertificate}). */
+    /**
+     * A TLS context to use as it is (wins over {@link #caCertificate}).
+     *
+     * @param context a TLS context to use as it is (wins over {@link #caCertificate})
+     * @return this builder
+     */
     public Builder sslContext(SSLContext context) {
       this.sslContext = Objects.requireNonNull(context, "context");
       return this;
@@ -433,13 +479,21 @@ public final class VaultCredentials implements AutoCloseable {
     /**
      * Opts in to plain {@code http} to a host that is not loopback. Tokens and secrets then cross
      * the network unencrypted; use it only inside a trusted sidecar network.
+     *
+     * @param allow {@code true} to allow it
+     * @return this builder
      */
     public Builder allowPlainHttp(boolean allow) {
       this.allowPlainHttp = allow;
       return this;
     }
 
-    /** How to log in. */
+    /**
+     * How to log in.
+     *
+     * @param login how to log in
+     * @return this builder
+     */
     public Builder login(VaultLogin login) {
       this.login = Objects.requireNonNull(login, "login");
       return this;
@@ -448,6 +502,9 @@ public final class VaultCredentials implements AutoCloseable {
     /**
      * When to renew leases and how to retry; its revoke delay is the lease grace. The token's is
      * {@link #refreshPolicy}.
+     *
+     * @param policy when to renew leases and how to retry; its revoke delay is the lease grace
+     * @return this builder
      */
     public Builder leasePolicy(RefreshPolicy policy) {
       this.leasePolicy = Objects.requireNonNull(policy, "leasePolicy");
@@ -457,6 +514,10 @@ public final class VaultCredentials implements AutoCloseable {
     /**
      * How long a superseded lease stays valid after subscribers were told of its replacement (so
      * pooled connections can drain); default 30 s.
+     *
+     * @param grace how long a superseded lease stays valid after subscribers were told of its
+     *     replacement (so pooled connections can drain); default 30 s
+     * @return this builder
      */
     public Builder leaseRevokeGrace(Duration grace) {
       Objects.requireNonNull(grace, "grace");
@@ -467,31 +528,58 @@ public final class VaultCredentials implements AutoCloseable {
       return this;
     }
 
-    /** The TTL asked of each token renewal; default none (Vault applies the role's TTL). */
+    /**
+     * The TTL asked of each token renewal; default none (Vault applies the role's TTL).
+     *
+     * @param increment the TTL asked of each token renewal; default none (Vault applies the role's
+     *     TTL)
+     * @return this builder
+     */
     public Builder tokenIncrement(Duration increment) {
       this.tokenIncrement = wholeSeconds(increment, "tokenIncrement");
       return this;
     }
 
-    /** The TTL asked of each lease renewal; default none (the secret engine's TTL). */
+    /**
+     * The TTL asked of each lease renewal; default none (the secret engine's TTL).
+     *
+     * @param increment the TTL asked of each lease renewal; default none (the secret engine's TTL)
+     * @return this builder
+     */
     public Builder leaseIncrement(Duration increment) {
       this.leaseIncrement = wholeSeconds(increment, "leaseIncrement");
       return this;
     }
 
-    /** The connect timeout; default 5 s (rounded up to whole seconds, the driver's unit). */
+    /**
+     * The connect timeout; default 5 s (rounded up to whole seconds, the driver's unit).
+     *
+     * @param timeout the connect timeout; default 5 s (rounded up to whole seconds, the driver's
+     *     unit)
+     * @return this builder
+     */
     public Builder connectTimeout(Duration timeout) {
       this.connectTimeout = wholeSeconds(timeout, "connectTimeout");
       return this;
     }
 
-    /** The per-request timeout; default 10 s or {@code VAULT_CLIENT_TIMEOUT}. */
+    /**
+     * The per-request timeout; default 10 s or {@code VAULT_CLIENT_TIMEOUT}.
+     *
+     * @param timeout the per-request timeout; default 10 s or {@code VAULT_CLIENT_TIMEOUT}
+     * @return this builder
+     */
     public Builder readTimeout(Duration timeout) {
       this.readTimeout = wholeSeconds(timeout, "readTimeout");
       return this;
     }
 
-    /** How long {@link #kv(String)} readers keep found versions in memory; default none. */
+    /**
+     * How long {@link #kv(String)} readers keep found versions in memory; default none.
+     *
+     * @param ttl how long {@link #kv(String)} readers keep found versions in memory; default none
+     * @return this builder
+     */
     public Builder kvCacheTtl(Duration ttl) {
       Objects.requireNonNull(ttl, "kvCacheTtl");
       if (ttl.isNegative()) {
@@ -504,6 +592,7 @@ public final class VaultCredentials implements AutoCloseable {
     /**
      * Validates the settings and starts logging in in the background.
      *
+     * @return the new {@code VaultCredentials}
      * @throws CredentialConfigurationException naming the setting that is missing or wrong
      */
     public VaultCredentials build() {

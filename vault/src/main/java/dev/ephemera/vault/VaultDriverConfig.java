@@ -36,9 +36,11 @@ public final class VaultDriverConfig extends VaultConfig {
   }
 
   /**
-   * An unbuilt configuration bound to {@code tokens}; set the address (and TLS, namespace,
-   * timeouts) and call {@code build()}. {@link VaultCredentials#driverConfig()} returns one ready
+   * {@return an unbuilt configuration bound to {@code tokens}; set the address (and TLS, namespace,
+   * timeouts) and call {@code build()}} {@link VaultCredentials#driverConfig()} returns one ready
    * to use.
+   *
+   * @param tokens the tokens
    */
   public static VaultDriverConfig of(CredentialSource<VaultToken> tokens) {
     return new VaultDriverConfig(tokens);
@@ -61,6 +63,12 @@ public final class VaultDriverConfig extends VaultConfig {
         "the token of a VaultDriverConfig comes from its Ephemera token source");
   }
 
+  /**
+   * Refuses serialization: the configuration is bound to a live token source.
+   *
+   * @param out the stream that would receive the object
+   * @throws NotSerializableException always
+   */
   private void writeObject(ObjectOutputStream out) throws NotSerializableException {
     throw new NotSerializableException("VaultDriverConfig is bound to a live token source");
   }

@@ -75,7 +75,7 @@ public final class VaultKv {
                 .build();
   }
 
-  /** The mount, e.g. {@code secret}. */
+  /** {@return the mount, e.g. {@code secret}} */
   public String mount() {
     return mount;
   }
@@ -83,6 +83,7 @@ public final class VaultKv {
   /**
    * The latest version of the secret at {@code path} inside the mount.
    *
+   * @param path the path
    * @return empty when there is no such secret or its latest version is deleted
    * @throws CredentialUnavailableException when Vault refuses or fails (typed as for credentials)
    * @throws dev.ephemera.core.CredentialConfigurationException when {@code path} is not a path
@@ -94,6 +95,8 @@ public final class VaultKv {
   /**
    * One version of the secret at {@code path}.
    *
+   * @param path the path
+   * @param version the version
    * @return empty when there is no such version or it is deleted
    * @throws IllegalArgumentException if {@code version} is not positive
    */

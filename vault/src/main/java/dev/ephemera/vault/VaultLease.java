@@ -41,7 +41,7 @@ public final class VaultLease implements Credential {
     this.capWarning = b.capWarning;
   }
 
-  /** A builder; lease id, path, issuedAt and expiresAt are required. */
+  /** {@return a builder; lease id, path, issuedAt and expiresAt are required} */
   public static Builder builder() {
     return new Builder();
   }
@@ -52,22 +52,26 @@ public final class VaultLease implements Credential {
     return leaseId;
   }
 
-  /** The lease id (same as {@link #id()}). */
+  /** {@return the lease id (same as {@link #id()})} */
   public String leaseId() {
     return leaseId;
   }
 
-  /** The path the secret was read from, e.g. {@code database/creds/app}. */
+  /** {@return the path the secret was read from, e.g. {@code database/creds/app}} */
   public String path() {
     return path;
   }
 
-  /** The secret's fields (e.g. {@code username}, {@code password}), in Vault's order. */
+  /** {@return the secret's fields (e.g. {@code username}, {@code password}), in Vault's order} */
   public Map<String, Secret> data() {
     return data;
   }
 
-  /** One field. */
+  /**
+   * {@return one field}
+   *
+   * @param key the field or attribute name
+   */
   public Optional<Secret> get(String key) {
     return Optional.ofNullable(data.get(key));
   }
@@ -82,17 +86,17 @@ public final class VaultLease implements Credential {
     return expiresAt;
   }
 
-  /** Whether the lease can be renewed. */
+  /** {@return whether the lease can be renewed} */
   public boolean renewable() {
     return renewable;
   }
 
-  /** True when Vault capped the last renewal at the lease's max TTL. */
+  /** {@return true when Vault capped the last renewal at the lease's max TTL} */
   public boolean capped() {
     return capWarning != null;
   }
 
-  /** A builder holding every field of this lease, for a renewal. */
+  /** {@return a builder holding every field of this lease, for a renewal} */
   public Builder toBuilder() {
     Builder b =
         new Builder()
@@ -162,43 +166,78 @@ public final class VaultLease implements Credential {
 
     private Builder() {}
 
-    /** The lease id. */
+    /**
+     * The lease id.
+     *
+     * @param leaseId the lease id
+     * @return this builder
+     */
     public Builder leaseId(String leaseId) {
       this.leaseId = requireText(leaseId, "leaseId");
       return this;
     }
 
-    /** The secret's path. */
+    /**
+     * The secret's path.
+     *
+     * @param path the secret's path
+     * @return this builder
+     */
     public Builder path(String path) {
       this.path = requireText(path, "path");
       return this;
     }
 
-    /** The secret's fields. */
+    /**
+     * The secret's fields.
+     *
+     * @param data the secret's fields
+     * @return this builder
+     */
     public Builder data(Map<String, Secret> data) {
       this.data = new LinkedHashMap<>(data);
       return this;
     }
 
-    /** When the current lease period began. */
+    /**
+     * When the current lease period began.
+     *
+     * @param issuedAt when the current lease period began
+     * @return this builder
+     */
     public Builder issuedAt(Instant issuedAt) {
       this.issuedAt = Objects.requireNonNull(issuedAt, "issuedAt");
       return this;
     }
 
-    /** When the lease ends. */
+    /**
+     * When the lease ends.
+     *
+     * @param expiresAt when the lease ends
+     * @return this builder
+     */
     public Builder expiresAt(Instant expiresAt) {
       this.expiresAt = Objects.requireNonNull(expiresAt, "expiresAt");
       return this;
     }
 
-    /** Whether it can be renewed. */
+    /**
+     * Whether it can be renewed.
+     *
+     * @param renewable whether it can be renewed
+     * @return this builder
+     */
     public Builder renewable(boolean renewable) {
       this.renewable = renewable;
       return this;
     }
 
-    /** Marks the lease as capped with Vault's warning, or clears the mark with {@code null}. */
+    /**
+     * Marks the lease as capped with Vault's warning, or clears the mark with {@code null}.
+     *
+     * @param warning the warning
+     * @return this builder
+     */
     public Builder capped(@Nullable String warning) {
       this.capWarning = warning;
       return this;
@@ -207,6 +246,7 @@ public final class VaultLease implements Credential {
     /**
      * Builds the lease.
      *
+     * @return the new {@code VaultLease}
      * @throws NullPointerException naming a missing field
      * @throws IllegalArgumentException if it expires before it was issued
      */

@@ -38,7 +38,7 @@ public final class VaultLogin {
       this.defaultMount = defaultMount;
     }
 
-    /** The mount path Vault uses by default for this method. */
+    /** {@return the mount path Vault uses by default for this method} */
     public String defaultMount() {
       return defaultMount;
     }
@@ -69,12 +69,21 @@ public final class VaultLogin {
     this.fileSetting = fileSetting;
   }
 
-  /** Kubernetes login as {@code role} with the pod's default service-account token. */
+  /**
+   * {@return Kubernetes login as {@code role} with the pod's default service-account token}
+   *
+   * @param role the role
+   */
   public static VaultLogin kubernetes(String role) {
     return kubernetes(role, KUBERNETES_TOKEN_FILE);
   }
 
-  /** Kubernetes login as {@code role} with the service-account JWT in {@code jwtFile}. */
+  /**
+   * {@return Kubernetes login as {@code role} with the service-account JWT in {@code jwtFile}}
+   *
+   * @param role the role
+   * @param jwtFile the file holding the JWT
+   */
   public static VaultLogin kubernetes(String role, Path jwtFile) {
     return new VaultLogin(
         Method.KUBERNETES,
@@ -86,7 +95,11 @@ public final class VaultLogin {
         "jwtFile");
   }
 
-  /** JWT/OIDC login with the mount's {@code default_role}. */
+  /**
+   * {@return JWT/OIDC login with the mount's {@code default_role}}
+   *
+   * @param jwtFile the file holding the JWT
+   */
   public static VaultLogin jwt(Path jwtFile) {
     return new VaultLogin(
         Method.JWT,
@@ -98,7 +111,12 @@ public final class VaultLogin {
         "jwtFile");
   }
 
-  /** JWT/OIDC login as {@code role} with the JWT in {@code jwtFile}. */
+  /**
+   * {@return JWT/OIDC login as {@code role} with the JWT in {@code jwtFile}}
+   *
+   * @param role the role
+   * @param jwtFile the file holding the JWT
+   */
   public static VaultLogin jwt(String role, Path jwtFile) {
     return new VaultLogin(
         Method.JWT,
@@ -110,7 +128,12 @@ public final class VaultLogin {
         "jwtFile");
   }
 
-  /** AppRole login with {@code roleId} and the secret id in {@code secretIdFile}. */
+  /**
+   * {@return AppRole login with {@code roleId} and the secret id in {@code secretIdFile}}
+   *
+   * @param roleId the role id
+   * @param secretIdFile the secret id file
+   */
   public static VaultLogin appRole(String roleId, Path secretIdFile) {
     return new VaultLogin(
         Method.APPROLE,
@@ -123,9 +146,12 @@ public final class VaultLogin {
   }
 
   /**
-   * AppRole login with {@code roleId} and a response-wrapped secret id: {@code wrappingTokenFile}
-   * holds a single-use wrapping token. It is unwrapped once; the secret id stays in memory for
-   * later logins until the file holds a new wrapping token.
+   * {@return AppRole login with {@code roleId} and a response-wrapped secret id: {@code
+   * wrappingTokenFile} holds a single-use wrapping token} It is unwrapped once; the secret id stays
+   * in memory for later logins until the file holds a new wrapping token.
+   *
+   * @param roleId the role id
+   * @param wrappingTokenFile the wrapping token file
    */
   public static VaultLogin appRoleWrapped(String roleId, Path wrappingTokenFile) {
     return new VaultLogin(
@@ -138,7 +164,11 @@ public final class VaultLogin {
         "wrappingTokenFile");
   }
 
-  /** The same login on another mount (e.g. {@code k8s-eu1} for {@code auth/k8s-eu1}). */
+  /**
+   * {@return the same login on another mount (e.g. {@code k8s-eu1} for {@code auth/k8s-eu1})}
+   *
+   * @param newMount the new mount
+   */
   public VaultLogin withMount(String newMount) {
     String m = text(newMount, "mount");
     while (m.startsWith("/")) {
@@ -161,37 +191,37 @@ public final class VaultLogin {
     return new VaultLogin(method, mount, role, roleId, file, wrapped, text(setting, "setting"));
   }
 
-  /** The auth method. */
+  /** {@return the auth method} */
   public Method method() {
     return method;
   }
 
-  /** The mount, without {@code auth/}. */
+  /** {@return the mount, without {@code auth/}} */
   public String mount() {
     return mount;
   }
 
-  /** The role (Kubernetes, JWT); empty for JWT's default role and for AppRole. */
+  /** {@return the role (Kubernetes, JWT); empty for JWT's default role and for AppRole} */
   public Optional<String> role() {
     return Optional.ofNullable(role);
   }
 
-  /** The AppRole role id; empty for the other methods. */
+  /** {@return the AppRole role id; empty for the other methods} */
   public Optional<String> roleId() {
     return Optional.ofNullable(roleId);
   }
 
-  /** The file read at every login: the JWT, the secret id, or the wrapping token. */
+  /** {@return the file read at every login: the JWT, the secret id, or the wrapping token} */
   public Path file() {
     return file;
   }
 
-  /** True when {@link #file()} holds a response-wrapped secret id. */
+  /** {@return true when {@link #file()} holds a response-wrapped secret id} */
   public boolean wrapped() {
     return wrapped;
   }
 
-  /** The setting name that error messages use for {@link #file()}. */
+  /** {@return the setting name that error messages use for {@link #file()}} */
   public String fileSetting() {
     return fileSetting;
   }

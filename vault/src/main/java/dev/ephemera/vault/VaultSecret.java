@@ -48,37 +48,41 @@ public final class VaultSecret {
     this.customMetadata = Map.copyOf(customMetadata);
   }
 
-  /** The KV mount. */
+  /** {@return the KV mount} */
   public String mount() {
     return mount;
   }
 
-  /** The path inside the mount. */
+  /** {@return the path inside the mount} */
   public String path() {
     return path;
   }
 
-  /** The version number. */
+  /** {@return the version number} */
   public int version() {
     return version;
   }
 
-  /** When this version was written. */
+  /** {@return when this version was written} */
   public Instant createdTime() {
     return createdTime;
   }
 
-  /** The values. */
+  /** {@return the values} */
   public Map<String, Secret> data() {
     return data;
   }
 
-  /** One value. */
+  /**
+   * {@return one value}
+   *
+   * @param key the field or attribute name
+   */
   public Optional<Secret> get(String key) {
     return Optional.ofNullable(data.get(key));
   }
 
-  /** The custom metadata (never secret in Vault's model). */
+  /** {@return the custom metadata (never secret in Vault's model)} */
   public Map<String, String> customMetadata() {
     return customMetadata;
   }

@@ -44,12 +44,12 @@ public final class VaultToken implements Credential {
     this.capWarning = b.capWarning;
   }
 
-  /** A builder; token, accessor, issuedAt and expiresAt are required. */
+  /** {@return a builder; token, accessor, issuedAt and expiresAt are required} */
   public static Builder builder() {
     return new Builder();
   }
 
-  /** The token, for an {@code X-Vault-Token} header. */
+  /** {@return the token, for an {@code X-Vault-Token} header} */
   public Secret token() {
     return token;
   }
@@ -60,7 +60,7 @@ public final class VaultToken implements Credential {
     return accessor;
   }
 
-  /** The accessor (same as {@link #id()}). */
+  /** {@return the accessor (same as {@link #id()})} */
   public String accessor() {
     return accessor;
   }
@@ -75,30 +75,30 @@ public final class VaultToken implements Credential {
     return expiresAt;
   }
 
-  /** Whether renew-self may extend it. */
+  /** {@return whether renew-self may extend it} */
   public boolean renewable() {
     return renewable;
   }
 
-  /** Its policies. */
+  /** {@return its policies} */
   public List<String> policies() {
     return policies;
   }
 
-  /** The auth mount it came from, e.g. {@code auth/kubernetes}; empty when unknown. */
+  /** {@return the auth mount it came from, e.g. {@code auth/kubernetes}; empty when unknown} */
   public String authPath() {
     return authPath;
   }
 
   /**
-   * The login's non-secret metadata (e.g. {@code role}, {@code service_account_name}); empty when
-   * unknown.
+   * {@return the login's non-secret metadata (e.g. {@code role}, {@code service_account_name});
+   * empty when unknown}
    */
   public Map<String, String> metadata() {
     return metadata;
   }
 
-  /** True when Vault capped the last renewal at the token's max TTL. */
+  /** {@return true when Vault capped the last renewal at the token's max TTL} */
   public boolean capped() {
     return capWarning != null;
   }
@@ -184,49 +184,89 @@ public final class VaultToken implements Credential {
 
     private Builder() {}
 
-    /** The token. */
+    /**
+     * The token.
+     *
+     * @param token the token
+     * @return this builder
+     */
     public Builder token(Secret token) {
       this.token = Objects.requireNonNull(token, "token");
       return this;
     }
 
-    /** The accessor. */
+    /**
+     * The accessor.
+     *
+     * @param accessor the token accessor
+     * @return this builder
+     */
     public Builder accessor(String accessor) {
       this.accessor = requireText(accessor, "accessor");
       return this;
     }
 
-    /** When the current TTL began. */
+    /**
+     * When the current TTL began.
+     *
+     * @param issuedAt when the current TTL began
+     * @return this builder
+     */
     public Builder issuedAt(Instant issuedAt) {
       this.issuedAt = Objects.requireNonNull(issuedAt, "issuedAt");
       return this;
     }
 
-    /** When the current TTL ends. */
+    /**
+     * When the current TTL ends.
+     *
+     * @param expiresAt when the current TTL ends
+     * @return this builder
+     */
     public Builder expiresAt(Instant expiresAt) {
       this.expiresAt = Objects.requireNonNull(expiresAt, "expiresAt");
       return this;
     }
 
-    /** Whether it can be renewed. */
+    /**
+     * Whether it can be renewed.
+     *
+     * @param renewable whether it can be renewed
+     * @return this builder
+     */
     public Builder renewable(boolean renewable) {
       this.renewable = renewable;
       return this;
     }
 
-    /** Its policies. */
+    /**
+     * Its policies.
+     *
+     * @param policies its policies
+     * @return this builder
+     */
     public Builder policies(List<String> policies) {
       this.policies = List.copyOf(policies);
       return this;
     }
 
-    /** The auth mount it came from. */
+    /**
+     * The auth mount it came from.
+     *
+     * @param authPath the auth mount it came from
+     * @return this builder
+     */
     public Builder authPath(String authPath) {
       this.authPath = Objects.requireNonNull(authPath, "authPath");
       return this;
     }
 
-    /** The login's non-secret metadata. */
+    /**
+     * The login's non-secret metadata.
+     *
+     * @param metadata the login's non-secret metadata
+     * @return this builder
+     */
     public Builder metadata(Map<String, String> metadata) {
       this.metadata = Map.copyOf(metadata);
       return this;
@@ -235,6 +275,9 @@ public final class VaultToken implements Credential {
     /**
      * Marks the token as capped at its max TTL, with Vault's warning (non-secret), or clears the
      * mark with {@code null}.
+     *
+     * @param warning the warning
+     * @return this builder
      */
     public Builder capped(@Nullable String warning) {
       this.capWarning = warning;
@@ -244,6 +287,7 @@ public final class VaultToken implements Credential {
     /**
      * Builds the token.
      *
+     * @return the new {@code VaultToken}
      * @throws NullPointerException naming a missing field
      * @throws IllegalArgumentException if it expires before it was issued
      */

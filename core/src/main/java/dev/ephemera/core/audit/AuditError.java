@@ -11,7 +11,15 @@ import java.util.Objects;
  * @param message the sanitized message
  */
 public record AuditError(String type, String reason, boolean terminal, String message) {
-  /** Validates that no field is null. */
+  /**
+   * Validates that no field is null.
+   *
+   * @param message the sanitized message
+   * @param reason the {@link dev.ephemera.core.CredentialUnavailableException.Reason} name, or
+   *     empty
+   * @param terminal whether retrying soon cannot help
+   * @param type the exception's simple class name
+   */
   public AuditError {
     Objects.requireNonNull(type, "type");
     Objects.requireNonNull(reason, "reason");

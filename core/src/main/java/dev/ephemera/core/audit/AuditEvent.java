@@ -60,97 +60,106 @@ public final class AuditEvent {
     this.attributes = Map.copyOf(b.attributes);
   }
 
-  /** A builder for an event of the given type and outcome; {@code time} is required. */
+  /**
+   * {@return a builder for an event of the given type and outcome; {@code time} is required}
+   *
+   * @param type the type
+   * @param outcome the outcome
+   */
   public static Builder builder(AuditEventType type, AuditOutcome outcome) {
     return new Builder(type, outcome);
   }
 
-  /** A unique id for this event. */
+  /** {@return a unique id for this event} */
   public String id() {
     return id;
   }
 
-  /** When it happened (the source's clock). */
+  /** {@return when it happened (the source's clock)} */
   public Instant time() {
     return time;
   }
 
-  /** What happened. */
+  /** {@return what happened} */
   public AuditEventType type() {
     return type;
   }
 
-  /** Whether it succeeded. */
+  /** {@return whether it succeeded} */
   public AuditOutcome outcome() {
     return outcome;
   }
 
-  /** The credential source's name. */
+  /** {@return the credential source's name} */
   public String source() {
     return source;
   }
 
-  /** The backend, e.g. {@code aws-irsa}. */
+  /** {@return the backend, e.g. {@code aws-irsa}} */
   public String provider() {
     return provider;
   }
 
-  /** The workload's identity, e.g. {@code system:serviceaccount:ns:name}. */
+  /** {@return the workload's identity, e.g. {@code system:serviceaccount:ns:name}} */
   public String principal() {
     return principal;
   }
 
-  /** What was assumed or logged into: role ARN, service account, Vault role or path. */
+  /** {@return what was assumed or logged into: role ARN, service account, Vault role or path} */
   public String target() {
     return target;
   }
 
-  /** How the credential is narrowed (policy digest, scopes); empty when unscoped. */
+  /** {@return how the credential is narrowed (policy digest, scopes); empty when unscoped} */
   public String scope() {
     return scope;
   }
 
-  /** The credential's non-secret id, if the event concerns one. */
+  /** {@return the credential's non-secret id, if the event concerns one} */
   public Optional<String> credentialId() {
     return Optional.ofNullable(credentialId);
   }
 
-  /** The credential's issue time, if the event concerns one. */
+  /** {@return the credential's issue time, if the event concerns one} */
   public Optional<Instant> issuedAt() {
     return Optional.ofNullable(issuedAt);
   }
 
-  /** The credential's expiry, if the event concerns one. */
+  /** {@return the credential's expiry, if the event concerns one} */
   public Optional<Instant> expiresAt() {
     return Optional.ofNullable(expiresAt);
   }
 
-  /** How long the upstream call took, if there was one. */
+  /** {@return how long the upstream call took, if there was one} */
   public Optional<Duration> latency() {
     return Optional.ofNullable(latency);
   }
 
-  /** The attempt number within a run of failures (1 = first try); 0 when not an attempt. */
+  /**
+   * {@return the attempt number within a run of failures (1 = first try); 0 when not an attempt}
+   */
   public int attempt() {
     return attempt;
   }
 
-  /** The error, for failures. */
+  /** {@return the error, for failures} */
   public Optional<AuditError> error() {
     return Optional.ofNullable(error);
   }
 
-  /** Where it happened. */
+  /** {@return where it happened} */
   public AuditHost host() {
     return host;
   }
 
-  /** Extra non-secret facts, e.g. {@code assumedRoleArn}, {@code requestId}, {@code path}. */
+  /**
+   * {@return extra non-secret facts, e.g. {@code assumedRoleArn}, {@code requestId}, {@code path}}
+   */
   public Map<String, String> attributes() {
     return attributes;
   }
 
-  /** This event as one line of JSON (no trailing newline). */
+  /** {@return this event as one line of JSON (no trailing newline)} */
   public String toJson() {
     StringBuilder sb = new StringBuilder(512).append('{');
     field(sb, "schema", SCHEMA);
@@ -250,25 +259,45 @@ public final class AuditEvent {
       this.outcome = Objects.requireNonNull(outcome, "outcome");
     }
 
-    /** Overrides the random id. */
+    /**
+     * Overrides the random id.
+     *
+     * @param id the id
+     * @return this builder
+     */
     public Builder id(String id) {
       this.id = Objects.requireNonNull(id, "id");
       return this;
     }
 
-    /** When it happened. Required. */
+    /**
+     * When it happened. Required.
+     *
+     * @param time when it happened
+     * @return this builder
+     */
     public Builder time(Instant time) {
       this.time = Objects.requireNonNull(time, "time");
       return this;
     }
 
-    /** The source's name. */
+    /**
+     * The source's name.
+     *
+     * @param source the source's name
+     * @return this builder
+     */
     public Builder source(String source) {
       this.source = Objects.requireNonNull(source, "source");
       return this;
     }
 
-    /** Provider, principal, target and scope from an issuer's description. */
+    /**
+     * Provider, principal, target and scope from an issuer's description.
+     *
+     * @param info the info
+     * @return this builder
+     */
     public Builder issuer(IssuerInfo info) {
       this.provider = info.provider();
       this.principal = info.principal();
@@ -277,13 +306,23 @@ public final class AuditEvent {
       return this;
     }
 
-    /** Only the credential's id (when the event concerns a credential used, not issued). */
+    /**
+     * Only the credential's id (when the event concerns a credential used, not issued).
+     *
+     * @param credentialId the credential id
+     * @return this builder
+     */
     public Builder credentialId(String credentialId) {
       this.credentialId = Objects.requireNonNull(credentialId, "credentialId");
       return this;
     }
 
-    /** The credential's id, times and audit attributes. */
+    /**
+     * The credential's id, times and audit attributes.
+     *
+     * @param credential the credential's id, times and audit attributes
+     * @return this builder
+     */
     public Builder credential(Credential credential) {
       this.credentialId = credential.id();
       this.issuedAt = credential.issuedAt();
@@ -292,13 +331,23 @@ public final class AuditEvent {
       return this;
     }
 
-    /** The upstream call's duration. */
+    /**
+     * The upstream call's duration.
+     *
+     * @param latency the upstream call's duration
+     * @return this builder
+     */
     public Builder latency(Duration latency) {
       this.latency = Objects.requireNonNull(latency, "latency");
       return this;
     }
 
-    /** The attempt number, 1 for a first try. */
+    /**
+     * The attempt number, 1 for a first try.
+     *
+     * @param attempt the attempt number, 1 for a first try
+     * @return this builder
+     */
     public Builder attempt(int attempt) {
       if (attempt < 0) {
         throw new IllegalArgumentException("attempt must not be negative: " + attempt);
@@ -307,19 +356,35 @@ public final class AuditEvent {
       return this;
     }
 
-    /** The error, for failures. */
+    /**
+     * The error, for failures.
+     *
+     * @param error the error, for failures
+     * @return this builder
+     */
     public Builder error(AuditError error) {
       this.error = Objects.requireNonNull(error, "error");
       return this;
     }
 
-    /** Where it happened; defaults to {@link AuditHost#local()}. */
+    /**
+     * Where it happened; defaults to {@link AuditHost#local()}.
+     *
+     * @param host where it happened; defaults to {@link AuditHost#local()}
+     * @return this builder
+     */
     public Builder host(AuditHost host) {
       this.host = Objects.requireNonNull(host, "host");
       return this;
     }
 
-    /** One extra non-secret fact. */
+    /**
+     * One extra non-secret fact.
+     *
+     * @param key the field or attribute name
+     * @param value the value
+     * @return this builder
+     */
     public Builder attribute(String key, String value) {
       attributes.put(Objects.requireNonNull(key, "key"), Objects.requireNonNull(value, key));
       return this;
@@ -328,6 +393,7 @@ public final class AuditEvent {
     /**
      * Builds the event.
      *
+     * @return the new {@code AuditEvent}
      * @throws NullPointerException if no time was set
      */
     public AuditEvent build() {

@@ -19,14 +19,23 @@ public record AuditHost(String hostname, String pod, String namespace, long pid)
   private static final Path NAMESPACE_FILE =
       Path.of("/var/run/secrets/kubernetes.io/serviceaccount/namespace");
 
-  /** Validates that no field is null. */
+  /**
+   * Validates that no field is null.
+   *
+   * @param hostname the host name ({@code HOSTNAME}, or {@code /etc/hostname})
+   * @param namespace the Kubernetes namespace ({@code POD_NAMESPACE}, or the service account's
+   *     namespace file), or empty
+   * @param pid the process id
+   * @param pod the Kubernetes pod name ({@code POD_NAME}, else the host name inside a pod), or
+   *     empty
+   */
   public AuditHost {
     Objects.requireNonNull(hostname, "hostname");
     Objects.requireNonNull(pod, "pod");
     Objects.requireNonNull(namespace, "namespace");
   }
 
-  /** This process, read once from the environment and local files (no network lookup). */
+  /** {@return this process, read once from the environment and local files (no network lookup)} */
   public static AuditHost local() {
     return Local.INSTANCE;
   }

@@ -10,6 +10,10 @@ package dev.ephemera.core.audit;
  */
 @FunctionalInterface
 public interface AuditListener {
-  /** Handles one event. */
+  /**
+   * Handles one event.
+   *
+   * @param event the event
+   */
   void onEvent(AuditEvent event);
 }

@@ -57,26 +57,32 @@ public final class AuditPublisher {
     this.dropReport = dropReport;
   }
 
-  /** True when at least one listener is registered. */
+  /** {@return true when at least one listener is registered} */
   public boolean active() {
     return !channels.isEmpty();
   }
 
-  /** Queues an event for every listener; never blocks, never throws. */
+  /**
+   * Queues an event for every listener; never blocks, never throws.
+   *
+   * @param event the event
+   */
   public void publish(AuditEvent event) {
     for (ListenerChannel channel : channels) {
       channel.offer(event);
     }
   }
 
-  /** Events dropped because a listener's queue was full, summed over the listeners. */
+  /** {@return events dropped because a listener's queue was full, summed over the listeners} */
   public long dropped() {
     return dropped.get();
   }
 
   /**
-   * Events dropped for {@code listener} because its queue was full (zero if it is not one of this
-   * publisher's listeners; summed if it was registered more than once).
+   * {@return events dropped for {@code listener} because its queue was full (zero if it is not one
+   * of this publisher's listeners; summed if it was registered more than once)}
+   *
+   * @param listener the audit listener
    */
   public long dropped(AuditListener listener) {
     long sum = 0;
@@ -88,14 +94,14 @@ public final class AuditPublisher {
     return sum;
   }
 
-  /** Listener calls that threw. */
+  /** {@return listener calls that threw} */
   public long listenerFailures() {
     return listenerFailures.get();
   }
 
   /**
-   * A future that completes once every event published before this call has been delivered (or
-   * dropped) to every listener. Never blocks; with no listeners it is already complete.
+   * {@return a future that completes once every event published before this call has been delivered
+   * (or dropped) to every listener} Never blocks; with no listeners it is already complete.
    */
   public CompletableFuture<Void> flush() {
     if (channels.isEmpty()) {

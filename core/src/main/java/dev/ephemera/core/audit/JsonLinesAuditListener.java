@@ -19,7 +19,11 @@ public final class JsonLinesAuditListener implements AuditListener, AutoCloseabl
     this.out = out;
   }
 
-  /** A listener writing to {@code out}. */
+  /**
+   * {@return a listener writing to {@code out}}
+   *
+   * @param out the out
+   */
   public static JsonLinesAuditListener to(OutputStream out) {
     return new JsonLinesAuditListener(Objects.requireNonNull(out, "out"));
   }

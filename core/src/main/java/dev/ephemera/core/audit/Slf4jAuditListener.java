@@ -19,7 +19,7 @@ public final class Slf4jAuditListener implements AuditListener {
     this.logger = logger;
   }
 
-  /** A listener on logger {@value #LOGGER_NAME}. */
+  /** {@return a listener on logger {@value #LOGGER_NAME}} */
   public static Slf4jAuditListener create() {
     return new Slf4jAuditListener(LoggerFactory.getLogger(LOGGER_NAME));
   }

@@ -16,42 +16,80 @@ import java.util.random.RandomGenerator;
  */
 public interface EngineConfigurable<B extends EngineConfigurable<B>> {
 
-  /** Changes the engine settings in one go; every setter below is a shorthand for this. */
+  /**
+   * Changes the engine settings in one go; every setter below is a shorthand for this.
+   *
+   * @param change the change
+   * @return this builder
+   */
   B engine(Consumer<? super EngineSettings.Builder> change);
 
-  /** The name in status, logs and audit events; defaults to the backend's name for the source. */
+  /**
+   * The name in status, logs and audit events; defaults to the backend's name for the source.
+   *
+   * @param name the name
+   * @return this builder
+   */
   default B name(String name) {
     return engine(e -> e.name(name));
   }
 
-  /** When to refresh and how to retry; defaults to {@link RefreshPolicy#defaults()}. */
+  /**
+   * When to refresh and how to retry; defaults to {@link RefreshPolicy#defaults()}.
+   *
+   * @param policy the policy
+   * @return this builder
+   */
   default B refreshPolicy(RefreshPolicy policy) {
     return engine(e -> e.refreshPolicy(policy));
   }
 
   /**
    * Clock, ticker and scheduler; defaults to {@link Timebase#system()}. Tests pass virtual time.
+   *
+   * @param timebase the clock, ticker and scheduler
+   * @return this builder
    */
   default B timebase(Timebase timebase) {
     return engine(e -> e.timebase(timebase));
   }
 
-  /** Adds an audit listener; every source built gets every listener. */
+  /**
+   * Adds an audit listener; every source built gets every listener.
+   *
+   * @param listener the audit listener
+   * @return this builder
+   */
   default B auditListener(AuditListener listener) {
     return engine(e -> e.auditListener(listener));
   }
 
-  /** Adds audit listeners. */
+  /**
+   * Adds audit listeners.
+   *
+   * @param listeners the listeners
+   * @return this builder
+   */
   default B auditListeners(List<? extends AuditListener> listeners) {
     return engine(e -> listeners.forEach(e::auditListener));
   }
 
-  /** The host stamped on audit events; defaults to {@link AuditHost#local()}. */
+  /**
+   * The host stamped on audit events; defaults to {@link AuditHost#local()}.
+   *
+   * @param host the host
+   * @return this builder
+   */
   default B auditHost(AuditHost host) {
     return engine(e -> e.auditHost(host));
   }
 
-  /** Whether a source starts its first issuance when built (default true). */
+  /**
+   * Whether a source starts its first issuance when built (default true).
+   *
+   * @param prefetch the prefetch
+   * @return this builder
+   */
   default B prefetch(boolean prefetch) {
     return engine(e -> e.prefetch(prefetch));
   }
@@ -59,6 +97,9 @@ public interface EngineConfigurable<B extends EngineConfigurable<B>> {
   /**
    * The random source behind refresh and backoff jitter; defaults to a fresh generator per source.
    * Tests pass a seeded one to replay a run.
+   *
+   * @param random the random source
+   * @return this builder
    */
   default B random(RandomGenerator random) {
     return engine(e -> e.random(random));

@@ -40,17 +40,20 @@ public final class EngineSettings {
     this.random = b.random;
   }
 
-  /** The defaults: no name (each source names itself), default policy, system time, prefetch. */
+  /**
+   * {@return the defaults: no name (each source names itself), default policy, system time,
+   * prefetch}
+   */
   public static EngineSettings defaults() {
     return DEFAULTS;
   }
 
-  /** A builder starting from the defaults. */
+  /** {@return a builder starting from the defaults} */
   public static Builder builder() {
     return new Builder();
   }
 
-  /** A builder starting from these settings. */
+  /** {@return a builder starting from these settings} */
   public Builder toBuilder() {
     Builder b = new Builder();
     b.name = name;
@@ -63,37 +66,39 @@ public final class EngineSettings {
     return b;
   }
 
-  /** The source name, when one was set. */
+  /** {@return the source name, when one was set} */
   public Optional<String> name() {
     return Optional.ofNullable(name);
   }
 
-  /** When to refresh and how to retry. */
+  /** {@return when to refresh and how to retry} */
   public RefreshPolicy refreshPolicy() {
     return refreshPolicy;
   }
 
-  /** Clock, ticker and scheduler. */
+  /** {@return clock, ticker and scheduler} */
   public Timebase timebase() {
     return timebase;
   }
 
-  /** The audit listeners, in the order added. */
+  /** {@return the audit listeners, in the order added} */
   public List<AuditListener> auditListeners() {
     return auditListeners;
   }
 
-  /** The audit host, when one was set (else {@link AuditHost#local()}). */
+  /** {@return the audit host, when one was set (else {@link AuditHost#local()})} */
   public Optional<AuditHost> auditHost() {
     return Optional.ofNullable(auditHost);
   }
 
-  /** Whether a source starts its first issuance when built. */
+  /** {@return whether a source starts its first issuance when built} */
   public boolean prefetch() {
     return prefetch;
   }
 
-  /** The random source behind jitter, when one was set (else a fresh generator per source). */
+  /**
+   * {@return the random source behind jitter, when one was set (else a fresh generator per source)}
+   */
   public Optional<RandomGenerator> random() {
     return Optional.ofNullable(random);
   }
@@ -101,7 +106,10 @@ public final class EngineSettings {
   /**
    * Applies these settings to an engine builder.
    *
+   * @param <C> the type of credential
+   * @param engine the engine
    * @param defaultName the name used when none was set, e.g. {@code "aws-irsa"}
+   * @return {@code engine}, configured
    */
   public <C extends Credential> RefreshingCredentialSource.Builder<C> applyTo(
       RefreshingCredentialSource.Builder<C> engine, String defaultName) {
@@ -111,6 +119,12 @@ public final class EngineSettings {
   /**
    * Applies these settings with another policy: for a backend whose sources of a second kind have
    * their own (Vault leases next to Vault tokens).
+   *
+   * @param <C> the type of credential
+   * @param engine the engine
+   * @param defaultName the name used when none was set, e.g. {@code "aws-irsa"}
+   * @param policy the policy
+   * @return {@code engine}, configured
    */
   public <C extends Credential> RefreshingCredentialSource.Builder<C> applyTo(
       RefreshingCredentialSource.Builder<C> engine, String defaultName, RefreshPolicy policy) {
@@ -222,12 +236,12 @@ public final class EngineSettings {
       return this;
     }
 
-    /** The timebase set so far (backends stamp emulated or scaled time from it). */
+    /** {@return the timebase set so far (backends stamp emulated or scaled time from it)} */
     public Timebase timebase() {
       return timebase;
     }
 
-    /** The settings. */
+    /** {@return the settings} */
     public EngineSettings build() {
       return new EngineSettings(this);
     }

@@ -68,17 +68,17 @@ public final class RefreshPolicy {
     this.maxRetryAfter = b.maxRetryAfter;
   }
 
-  /** The defaults described above. */
+  /** {@return the defaults described above} */
   public static RefreshPolicy defaults() {
     return DEFAULTS;
   }
 
-  /** A builder starting from the defaults. */
+  /** {@return a builder starting from the defaults} */
   public static Builder builder() {
     return new Builder();
   }
 
-  /** A builder starting from this policy. */
+  /** {@return a builder starting from this policy} */
   public Builder toBuilder() {
     Builder b = new Builder();
     b.refreshFraction = refreshFraction;
@@ -95,17 +95,17 @@ public final class RefreshPolicy {
     return b;
   }
 
-  /** Fraction of the lifetime after which to refresh. */
+  /** {@return fraction of the lifetime after which to refresh} */
   public double refreshFraction() {
     return refreshFraction;
   }
 
-  /** ± fraction of the lifetime by which the refresh moment is spread. */
+  /** {@return ± fraction of the lifetime by which the refresh moment is spread} */
   public double jitterFraction() {
     return jitterFraction;
   }
 
-  /** How long before its stated expiry a credential stops being served. */
+  /** {@return how long before its stated expiry a credential stops being served} */
   public Duration expiryMargin() {
     return expiryMargin;
   }
@@ -115,6 +115,8 @@ public final class RefreshPolicy {
    * less the expiry margin (at most half the lifetime). The longest {@code get(minRemaining)} such
    * a credential can satisfy.
    *
+   * @param lifetime the credential's whole lifetime; not negative
+   * @return how long it is served
    * @throws IllegalArgumentException if {@code lifetime} is negative
    */
   public Duration servedFor(Duration lifetime) {
@@ -126,42 +128,47 @@ public final class RefreshPolicy {
         Schedule.serveNanos(Schedule.nanos(lifetime), Schedule.nanos(expiryMargin), null));
   }
 
-  /** First retry bound after a transient failure. */
+  /** {@return first retry bound after a transient failure} */
   public Duration initialBackoff() {
     return initialBackoff;
   }
 
-  /** Largest retry bound after transient failures. */
+  /** {@return largest retry bound after transient failures} */
   public Duration maxBackoff() {
     return maxBackoff;
   }
 
-  /** First retry bound after a terminal failure. */
+  /** {@return first retry bound after a terminal failure} */
   public Duration terminalInitialBackoff() {
     return terminalInitialBackoff;
   }
 
-  /** Largest retry bound after terminal failures. */
+  /** {@return largest retry bound after terminal failures} */
   public Duration terminalMaxBackoff() {
     return terminalMaxBackoff;
   }
 
-  /** How long a caller waits when nothing valid is held. */
+  /** {@return how long a caller waits when nothing valid is held} */
   public Duration acquireTimeout() {
     return acquireTimeout;
   }
 
-  /** Renewals leaving less than this fraction of the original lifetime trigger a new issuance. */
+  /**
+   * {@return renewals leaving less than this fraction of the original lifetime trigger a new
+   * issuance}
+   */
   public double minRenewalFraction() {
     return minRenewalFraction;
   }
 
-  /** Grace before a superseded credential is revoked. */
+  /** {@return grace before a superseded credential is revoked} */
   public Duration revokeDelay() {
     return revokeDelay;
   }
 
-  /** The longest upstream Retry-After hint that is honoured; longer hints are cut to it. */
+  /**
+   * {@return the longest upstream Retry-After hint that is honoured; longer hints are cut to it}
+   */
   public Duration maxRetryAfter() {
     return maxRetryAfter;
   }
@@ -209,27 +216,48 @@ public final class RefreshPolicy {
 
     private Builder() {}
 
-    /** Refresh after this fraction of the lifetime; in (0, 1). */
+    /**
+     * Refresh after this fraction of the lifetime; in (0, 1).
+     *
+     * @param fraction the fraction
+     * @return this builder
+     */
     public Builder refreshFraction(double fraction) {
       require(fraction > 0 && fraction < 1, "refreshFraction must be in (0, 1): " + fraction);
       this.refreshFraction = fraction;
       return this;
     }
 
-    /** Spread refreshes by ± this fraction of the lifetime; in [0, 0.5). */
+    /**
+     * Spread refreshes by ± this fraction of the lifetime; in [0, 0.5).
+     *
+     * @param fraction the fraction
+     * @return this builder
+     */
     public Builder jitterFraction(double fraction) {
       require(fraction >= 0 && fraction < 0.5, "jitterFraction must be in [0, 0.5): " + fraction);
       this.jitterFraction = fraction;
       return this;
     }
 
-    /** Stop serving this long before the stated expiry; not negative. */
+    /**
+     * Stop serving this long before the stated expiry; not negative.
+     *
+     * @param margin the margin
+     * @return this builder
+     */
     public Builder expiryMargin(Duration margin) {
       this.expiryMargin = nonNegative(margin, "expiryMargin");
       return this;
     }
 
-    /** Retry bounds for transient failures; positive, initial ≤ max. */
+    /**
+     * Retry bounds for transient failures; positive, initial ≤ max.
+     *
+     * @param initial the initial
+     * @param max the max
+     * @return this builder
+     */
     public Builder backoff(Duration initial, Duration max) {
       positive(initial, "initialBackoff");
       positive(max, "maxBackoff");
@@ -239,7 +267,13 @@ public final class RefreshPolicy {
       return this;
     }
 
-    /** Retry bounds for terminal failures; positive, initial ≤ max. */
+    /**
+     * Retry bounds for terminal failures; positive, initial ≤ max.
+     *
+     * @param initial the initial
+     * @param max the max
+     * @return this builder
+     */
     public Builder terminalBackoff(Duration initial, Duration max) {
       positive(initial, "terminalInitialBackoff");
       positive(max, "terminalMaxBackoff");
@@ -250,32 +284,56 @@ public final class RefreshPolicy {
       return this;
     }
 
-    /** How long {@code get()} waits when nothing valid is held; positive. */
+    /**
+     * How long {@code get()} waits when nothing valid is held; positive.
+     *
+     * @param timeout how long {@code get()} waits when nothing valid is held; positive
+     * @return this builder
+     */
     public Builder acquireTimeout(Duration timeout) {
       this.acquireTimeout = positive(timeout, "acquireTimeout");
       return this;
     }
 
-    /** Replace renewals leaving less than this fraction of the first lifetime; in [0, 1]. */
+    /**
+     * Replace renewals leaving less than this fraction of the first lifetime; in [0, 1].
+     *
+     * @param fraction the fraction
+     * @return this builder
+     */
     public Builder minRenewalFraction(double fraction) {
       require(fraction >= 0 && fraction <= 1, "minRenewalFraction must be in [0, 1]: " + fraction);
       this.minRenewalFraction = fraction;
       return this;
     }
 
-    /** Grace before revoking a superseded credential; not negative. */
+    /**
+     * Grace before revoking a superseded credential; not negative.
+     *
+     * @param delay grace before revoking a superseded credential; not negative
+     * @return this builder
+     */
     public Builder revokeDelay(Duration delay) {
       this.revokeDelay = nonNegative(delay, "revokeDelay");
       return this;
     }
 
-    /** The longest Retry-After hint honoured; positive. Longer hints are cut to it. */
+    /**
+     * The longest Retry-After hint honoured; positive. Longer hints are cut to it.
+     *
+     * @param max the longest Retry-After hint honoured; positive
+     * @return this builder
+     */
     public Builder maxRetryAfter(Duration max) {
       this.maxRetryAfter = positive(max, "maxRetryAfter");
       return this;
     }
 
-    /** Builds the policy. */
+    /**
+     * Builds the policy.
+     *
+     * @return the new {@code RefreshPolicy}
+     */
     public RefreshPolicy build() {
       return new RefreshPolicy(this);
     }

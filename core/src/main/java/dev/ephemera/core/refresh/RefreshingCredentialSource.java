@@ -117,7 +117,12 @@ public final class RefreshingCredentialSource<C extends Credential> implements C
         new Revocations<>(issuer, policy.revokeDelay(), scheduler, ticker, audit, lock);
   }
 
-  /** A builder; prefer {@link dev.ephemera.core.CredentialSources#refreshing}. */
+  /**
+   * {@return a builder; prefer {@link dev.ephemera.core.CredentialSources#refreshing}}
+   *
+   * @param <C> the credential type
+   * @param issuer the issuer
+   */
   public static <C extends Credential> Builder<C> builder(CredentialIssuer<C> issuer) {
     return new Builder<>(issuer);
   }
@@ -668,7 +673,12 @@ public final class RefreshingCredentialSource<C extends Credential> implements C
       this.issuer = Objects.requireNonNull(issuer, "issuer");
     }
 
-    /** The name in status and audit events; defaults to the issuer's provider. */
+    /**
+     * The name in status and audit events; defaults to the issuer's provider.
+     *
+     * @param name the name in status and audit events; defaults to the issuer's provider
+     * @return this builder
+     */
     public Builder<C> name(String name) {
       Objects.requireNonNull(name, "name");
       if (name.isBlank()) {
@@ -678,37 +688,68 @@ public final class RefreshingCredentialSource<C extends Credential> implements C
       return this;
     }
 
-    /** When to refresh and retry; defaults to {@link RefreshPolicy#defaults()}. */
+    /**
+     * When to refresh and retry; defaults to {@link RefreshPolicy#defaults()}.
+     *
+     * @param policy when to refresh and retry; defaults to {@link RefreshPolicy#defaults()}
+     * @return this builder
+     */
     public Builder<C> policy(RefreshPolicy policy) {
       this.policy = Objects.requireNonNull(policy, "policy");
       return this;
     }
 
-    /** Clock, ticker and scheduler; defaults to {@link Timebase#system()}. */
+    /**
+     * Clock, ticker and scheduler; defaults to {@link Timebase#system()}.
+     *
+     * @param timebase clock, ticker and scheduler; defaults to {@link Timebase#system()}
+     * @return this builder
+     */
     public Builder<C> timebase(Timebase timebase) {
       this.timebase = Objects.requireNonNull(timebase, "timebase");
       return this;
     }
 
-    /** Adds an audit listener. */
+    /**
+     * Adds an audit listener.
+     *
+     * @param listener the audit listener
+     * @return this builder
+     */
     public Builder<C> auditListener(AuditListener listener) {
       listeners.add(Objects.requireNonNull(listener, "listener"));
       return this;
     }
 
-    /** Adds audit listeners. */
+    /**
+     * Adds audit listeners.
+     *
+     * @param more the more
+     * @return this builder
+     */
     public Builder<C> auditListeners(List<? extends AuditListener> more) {
       more.forEach(this::auditListener);
       return this;
     }
 
-    /** The host stamped on audit events; defaults to {@link AuditHost#local()}. */
+    /**
+     * The host stamped on audit events; defaults to {@link AuditHost#local()}.
+     *
+     * @param host the host stamped on audit events; defaults to {@link AuditHost#local()}
+     * @return this builder
+     */
     public Builder<C> auditHost(AuditHost host) {
       this.host = Objects.requireNonNull(host, "host");
       return this;
     }
 
-    /** The most audit events waiting for delivery before new ones are dropped; default 10,000. */
+    /**
+     * The most audit events waiting for delivery before new ones are dropped; default 10,000.
+     *
+     * @param capacity the most audit events waiting for delivery before new ones are dropped;
+     *     default 10,000
+     * @return this builder
+     */
     public Builder<C> auditQueueCapacity(int capacity) {
       if (capacity < 1) {
         throw new IllegalArgumentException("auditQueueCapacity must be positive: " + capacity);
@@ -719,19 +760,32 @@ public final class RefreshingCredentialSource<C extends Credential> implements C
 
     /**
      * The randomness behind jitter (for reproducible tests); defaults to {@link Timebase#random()}.
+     *
+     * @param random the randomness behind jitter (for reproducible tests); defaults to {@link
+     *     Timebase#random()}
+     * @return this builder
      */
     public Builder<C> random(RandomGenerator random) {
       this.random = Objects.requireNonNull(random, "random");
       return this;
     }
 
-    /** Whether {@link #build()} starts the first issuance at once; default true. */
+    /**
+     * Whether {@link #build()} starts the first issuance at once; default true.
+     *
+     * @param prefetch whether {@link #build()} starts the first issuance at once; default true
+     * @return this builder
+     */
     public Builder<C> prefetch(boolean prefetch) {
       this.prefetch = prefetch;
       return this;
     }
 
-    /** Builds the source and, with prefetch on, starts the first issuance in the background. */
+    /**
+     * Builds the source and, with prefetch on, starts the first issuance in the background.
+     *
+     * @return the new {@code RefreshingCredentialSource<C>}
+     */
     public RefreshingCredentialSource<C> build() {
       String n = name;
       if (n == null) {

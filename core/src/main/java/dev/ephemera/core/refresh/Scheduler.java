@@ -28,21 +28,31 @@ public interface Scheduler {
   /**
    * Runs {@code task} after {@code delay} (immediately if zero or negative; a delay beyond the
    * range of nanoseconds in a long saturates).
+   *
+   * @param task the task
+   * @param delay the delay
+   * @return a handle that cancels the task
    */
   Task schedule(Runnable task, Duration delay);
 
-  /** The executor for upstream calls. */
+  /** {@return the executor for upstream calls} */
   Executor workers();
 
-  /** The executor that delivers audit events. */
+  /** {@return the executor that delivers audit events} */
   Executor auditDelivery();
 
-  /** The JVM-wide shared scheduler (daemon threads, started on first use). */
+  /** {@return the JVM-wide shared scheduler (daemon threads, started on first use)} */
   static Scheduler shared() {
     return SharedScheduler.instance();
   }
 
-  /** A scheduler on executors the caller owns (and shuts down). */
+  /**
+   * {@return a scheduler on executors the caller owns (and shuts down)}
+   *
+   * @param timer the timer
+   * @param workers the workers
+   * @param auditDelivery the audit delivery
+   */
   static Scheduler of(ScheduledExecutorService timer, Executor workers, Executor auditDelivery) {
     Objects.requireNonNull(timer, "timer");
     Objects.requireNonNull(workers, "workers");

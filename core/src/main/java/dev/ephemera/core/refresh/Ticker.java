@@ -5,10 +5,10 @@ package dev.ephemera.core.refresh;
  */
 @FunctionalInterface
 public interface Ticker {
-  /** The current reading, in nanoseconds. */
+  /** {@return the current reading, in nanoseconds} */
   long read();
 
-  /** {@link System#nanoTime()}. */
+  /** {@return {@link System#nanoTime()}} */
   static Ticker system() {
     return System::nanoTime;
   }

@@ -12,30 +12,36 @@ import java.util.random.RandomGenerator;
  */
 public interface Timebase {
 
-  /** The wall clock. */
+  /** {@return the wall clock} */
   Clock clock();
 
-  /** The monotonic ticker. */
+  /** {@return the monotonic ticker} */
   Ticker ticker();
 
-  /** The scheduler. */
+  /** {@return the scheduler} */
   Scheduler scheduler();
 
   /**
-   * The random source behind the jitter of one source, asked once per source built. The default is
-   * a fresh generator each time; a test timebase hands out generators split from one seed, so that
-   * a run can be replayed and no test depends on luck.
+   * {@return the random source behind the jitter of one source, asked once per source built} The
+   * default is a fresh generator each time; a test timebase hands out generators split from one
+   * seed, so that a run can be replayed and no test depends on luck.
    */
   default RandomGenerator random() {
     return new SplittableRandom();
   }
 
-  /** The system UTC clock, {@link System#nanoTime()} and {@link Scheduler#shared()}. */
+  /** {@return the system UTC clock, {@link System#nanoTime()} and {@link Scheduler#shared()}} */
   static Timebase system() {
     return of(Clock.systemUTC(), Ticker.system(), Scheduler.shared());
   }
 
-  /** A timebase of the given parts. */
+  /**
+   * {@return a timebase of the given parts}
+   *
+   * @param clock the clock it runs on
+   * @param ticker the ticker
+   * @param scheduler the scheduler
+   */
   static Timebase of(Clock clock, Ticker ticker, Scheduler scheduler) {
     Objects.requireNonNull(clock, "clock");
     Objects.requireNonNull(ticker, "ticker");

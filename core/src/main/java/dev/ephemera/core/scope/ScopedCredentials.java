@@ -87,15 +87,22 @@ public final class ScopedCredentials<K, C extends Credential> implements AutoClo
             .build();
   }
 
-  /** A builder around a factory that makes the source for one scope key. */
+  /**
+   * {@return a builder around a factory that makes the source for one scope key}
+   *
+   * @param <C> the credential type
+   * @param <K> the scope key
+   * @param factory the factory
+   */
   public static <K, C extends Credential> Builder<K, C> builder(
       Function<? super K, ? extends CredentialSource<C>> factory) {
     return new Builder<>(factory);
   }
 
   /**
-   * The source for {@code key}, created on first use.
+   * {@return the source for {@code key}, created on first use}
    *
+   * @param key the field or attribute name
    * @throws CredentialUnavailableException with reason {@code CLOSED} after {@link #close()}
    */
   public CredentialSource<C> source(K key) {
@@ -107,8 +114,10 @@ public final class ScopedCredentials<K, C extends Credential> implements AutoClo
   }
 
   /**
-   * A valid credential for {@code key}: {@code source(key).get()}, retried once if the source was
-   * evicted and closed between the lookup and the call.
+   * {@return a valid credential for {@code key}: {@code source(key).get()}, retried once if the
+   * source was evicted and closed between the lookup and the call}
+   *
+   * @param key the field or attribute name
    */
   public C get(K key) {
     try {
@@ -121,17 +130,21 @@ public final class ScopedCredentials<K, C extends Credential> implements AutoClo
     }
   }
 
-  /** The keys with a live source. */
+  /** {@return the keys with a live source} */
   public Set<K> scopes() {
     return Set.copyOf(sources.asMap().keySet());
   }
 
-  /** A view of the live sources by key. */
+  /** {@return a view of the live sources by key} */
   public Map<K, CredentialSource<C>> asMap() {
     return Map.copyOf(sources.asMap());
   }
 
-  /** Closes one scope's source now (revoking its credential). */
+  /**
+   * Closes one scope's source now (revoking its credential).
+   *
+   * @param key the field or attribute name
+   */
   public void evict(K key) {
     sources.invalidate(key);
   }
@@ -166,7 +179,12 @@ public final class ScopedCredentials<K, C extends Credential> implements AutoClo
       this.factory = Objects.requireNonNull(factory, "factory");
     }
 
-    /** Close a scope's source after this long unused; default 30 minutes; positive. */
+    /**
+     * Close a scope's source after this long unused; default 30 minutes; positive.
+     *
+     * @param idle the idle
+     * @return this builder
+     */
     public Builder<K, C> expireAfterAccess(Duration idle) {
       Objects.requireNonNull(idle, "expireAfterAccess");
       if (idle.isNegative() || idle.isZero()) {
@@ -176,7 +194,12 @@ public final class ScopedCredentials<K, C extends Credential> implements AutoClo
       return this;
     }
 
-    /** The most scopes kept; default 1,000; positive. */
+    /**
+     * The most scopes kept; default 1,000; positive.
+     *
+     * @param max the most scopes kept; default 1,000; positive
+     * @return this builder
+     */
     public Builder<K, C> maximumSize(long max) {
       if (max < 1) {
         throw new IllegalArgumentException("maximumSize must be positive: " + max);
@@ -185,13 +208,22 @@ public final class ScopedCredentials<K, C extends Credential> implements AutoClo
       return this;
     }
 
-    /** Ticker and scheduler for idle eviction; use the same one as the sources. */
+    /**
+     * Ticker and scheduler for idle eviction; use the same one as the sources.
+     *
+     * @param timebase the clock, ticker and scheduler
+     * @return this builder
+     */
     public Builder<K, C> timebase(Timebase timebase) {
       this.timebase = Objects.requireNonNull(timebase, "timebase");
       return this;
     }
 
-    /** Builds the map. */
+    /**
+     * Builds the map.
+     *
+     * @return the new {@code ScopedCredentials<K, C>}
+     */
     public ScopedCredentials<K, C> build() {
       return new ScopedCredentials<>(this);
     }

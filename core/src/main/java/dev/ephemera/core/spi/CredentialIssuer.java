@@ -24,12 +24,18 @@ import java.util.function.Supplier;
  */
 public interface CredentialIssuer<C extends Credential> {
 
-  /** Obtains a new credential: one round trip to the upstream. */
+  /**
+   * Obtains a new credential: one round trip to the upstream.
+   *
+   * @return the new credential
+   */
   C issue();
 
   /**
    * Obtains a new credential with what the upstream said about time. The default wraps {@link
    * #issue()}.
+   *
+   * @return the new credential and the upstream's timing hints
    */
   default IssueResult<C> issueResult() {
     return IssueResult.of(issue());
@@ -38,12 +44,20 @@ public interface CredentialIssuer<C extends Credential> {
   /**
    * Extends {@code current} in place (a Vault token's renew-self, a lease renewal). Empty means it
    * cannot be renewed and a new one must be issued. The default is empty.
+   *
+   * @param current the current
+   * @return the extended credential, or empty when it cannot be extended (issue a new one)
    */
   default Optional<C> renew(C current) {
     return Optional.empty();
   }
 
-  /** {@link #renew} with what the upstream said about time. The default wraps {@link #renew}. */
+  /**
+   * {@return {@link #renew} with what the upstream said about time} The default wraps {@link
+   * #renew}.
+   *
+   * @param current the current
+   */
   default Optional<IssueResult<C>> renewResult(C current) {
     return renew(current).map(IssueResult::of);
   }
@@ -51,18 +65,23 @@ public interface CredentialIssuer<C extends Credential> {
   /**
    * Revokes {@code credential} at the upstream, best effort.
    *
+   * @param credential the credential
    * @return true if something was revoked; false if this upstream has no revocation (the default)
    */
   default boolean revoke(C credential) {
     return false;
   }
 
-  /** Who asks for what: the audit fields of every event about this issuer's credentials. */
+  /**
+   * {@return who asks for what: the audit fields of every event about this issuer's credentials}
+   */
   IssuerInfo describe();
 
   /**
-   * An issuer made of a description and a function that issues: neither renews nor revokes.
+   * {@return an issuer made of a description and a function that issues: neither renews nor
+   * revokes}
    *
+   * @param <C> the credential type
    * @param info the audit fields
    * @param issue one round trip to the upstream; must not return null
    */

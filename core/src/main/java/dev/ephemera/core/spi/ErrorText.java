@@ -40,6 +40,7 @@ public final class ErrorText {
    *
    * @param text the raw text; {@code null} gives an empty string
    * @param known secret values that must not appear, e.g. the token just sent
+   * @return the scrubbed text, safe to log
    */
   public static String sanitize(@Nullable String text, Secret... known) {
     if (text == null || text.isEmpty()) {
@@ -124,9 +125,12 @@ public final class ErrorText {
   }
 
   /**
-   * A copy of a foreign throwable that is safe to keep as a cause: each exception in the chain
-   * becomes a {@link CredentialException} whose message is {@link #describe(Throwable) described}
-   * and whose stack trace is the original's. Our own exceptions are returned as they are.
+   * {@return a copy of a foreign throwable that is safe to keep as a cause: each exception in the
+   * chain becomes a {@link CredentialException} whose message is {@link #describe(Throwable)
+   * described} and whose stack trace is the original's} Our own exceptions are returned as they
+   * are.
+   *
+   * @param t the credential
    */
   public static CredentialException scrub(Throwable t) {
     return scrub(t, java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>()));
@@ -147,7 +151,11 @@ public final class ErrorText {
     return copy;
   }
 
-  /** {@code SimpleClassName: sanitized message} of a throwable, for messages and audit. */
+  /**
+   * {@return {@code SimpleClassName: sanitized message} of a throwable, for messages and audit}
+   *
+   * @param t the credential
+   */
   public static String describe(Throwable t) {
     String message = sanitize(t.getMessage());
     return message.isEmpty()

@@ -43,19 +43,30 @@ public final class IssueResult<C extends Credential> {
     this.staleIn = staleIn;
   }
 
-  /** A result that carries only the credential. */
+  /**
+   * {@return a result that carries only the credential}
+   *
+   * @param <C> the credential type
+   * @param credential the credential
+   */
   public static <C extends Credential> IssueResult<C> of(C credential) {
     return new IssueResult<>(credential, null, null, null);
   }
 
-  /** The same result with the upstream's clock at the time it answered; null clears it. */
+  /**
+   * {@return the same result with the upstream's clock at the time it answered; null clears it}
+   *
+   * @param time the virtual time
+   */
   public IssueResult<C> withUpstreamTime(@Nullable Instant time) {
     return new IssueResult<>(credential, time, refreshIn, staleIn);
   }
 
   /**
-   * The same result with the upstream's refresh hint, counted from receipt; null clears it.
+   * {@return the same result with the upstream's refresh hint, counted from receipt; null clears
+   * it}
    *
+   * @param hint the hint
    * @throws IllegalArgumentException if the hint is negative
    */
   public IssueResult<C> withRefreshIn(@Nullable Duration hint) {
@@ -63,30 +74,34 @@ public final class IssueResult<C extends Credential> {
   }
 
   /**
-   * The same result with the upstream's stale time, counted from receipt; null clears it.
+   * {@return the same result with the upstream's stale time, counted from receipt; null clears it}
    *
+   * @param hint the hint
    * @throws IllegalArgumentException if the hint is negative
    */
   public IssueResult<C> withStaleIn(@Nullable Duration hint) {
     return new IssueResult<>(credential, upstreamTime, refreshIn, nonNegative(hint, "staleIn"));
   }
 
-  /** The credential. */
+  /** {@return the credential} */
   public C credential() {
     return credential;
   }
 
-  /** The upstream's clock when it answered, if known. */
+  /** {@return the upstream's clock when it answered, if known} */
   public Optional<Instant> upstreamTime() {
     return Optional.ofNullable(upstreamTime);
   }
 
-  /** When the upstream wants the next refresh, counted from receipt, if it said. */
+  /** {@return when the upstream wants the next refresh, counted from receipt, if it said} */
   public Optional<Duration> refreshIn() {
     return Optional.ofNullable(refreshIn);
   }
 
-  /** When the credential must stop being served, counted from receipt, if the upstream said. */
+  /**
+   * {@return when the credential must stop being served, counted from receipt, if the upstream
+   * said}
+   */
   public Optional<Duration> staleIn() {
     return Optional.ofNullable(staleIn);
   }

@@ -12,7 +12,14 @@ import java.util.Objects;
  */
 public record IssuerInfo(String provider, String principal, String target, String scope) {
 
-  /** Validates that no field is null. */
+  /**
+   * Validates that no field is null.
+   *
+   * @param principal the workload's identity, e.g. the projected token's {@code sub}
+   * @param provider the backend, e.g. {@code aws-irsa}, {@code vault-kubernetes}
+   * @param scope how the credential is narrowed: a policy digest, OAuth scopes; empty when unscoped
+   * @param target what is assumed or logged into: a role ARN, a service account, a Vault role
+   */
   public IssuerInfo {
     Objects.requireNonNull(provider, "provider");
     Objects.requireNonNull(principal, "principal");
@@ -20,17 +27,31 @@ public record IssuerInfo(String provider, String principal, String target, Strin
     Objects.requireNonNull(scope, "scope");
   }
 
-  /** Info with no scope. */
+  /**
+   * {@return info with no scope}
+   *
+   * @param provider the backend, e.g. {@code aws-irsa}, {@code vault-kubernetes}
+   * @param principal the workload's identity, e.g. the projected token's {@code sub}
+   * @param target what is assumed or logged into: a role ARN, a service account, a Vault role
+   */
   public static IssuerInfo of(String provider, String principal, String target) {
     return new IssuerInfo(provider, principal, target, "");
   }
 
-  /** The same info with another scope. */
+  /**
+   * {@return the same info with another scope}
+   *
+   * @param newScope the new scope
+   */
   public IssuerInfo withScope(String newScope) {
     return new IssuerInfo(provider, principal, target, newScope);
   }
 
-  /** The same info with another principal. */
+  /**
+   * {@return the same info with another principal}
+   *
+   * @param newPrincipal the new principal
+   */
   public IssuerInfo withPrincipal(String newPrincipal) {
     return new IssuerInfo(provider, newPrincipal, target, scope);
   }

@@ -65,6 +65,7 @@ public final class ProjectedToken {
    * @param file the token file
    * @param setting the name of the setting that pointed at the file, for error messages (e.g.
    *     {@code AWS_WEB_IDENTITY_TOKEN_FILE})
+   * @return the decoded token
    * @throws CredentialConfigurationException if the file is missing, unreadable or empty, or does
    *     not hold a JWT with {@code sub} and {@code exp}
    */
@@ -73,9 +74,12 @@ public final class ProjectedToken {
   }
 
   /**
-   * The same as {@link #read(Path, String)}, kept so that callers written against it compile: the
-   * clock is no longer consulted, since a token's expiry is the upstream's to judge.
+   * {@return the same as {@link #read(Path, String)}, kept so that callers written against it
+   * compile: the clock is no longer consulted, since a token's expiry is the upstream's to judge}
    *
+   * @param file the token file
+   * @param setting the name of the setting that pointed at the file, for error messages (e.g.
+   *     {@code AWS_WEB_IDENTITY_TOKEN_FILE})
    * @param clock ignored
    */
   public static ProjectedToken read(Path file, String setting, Clock clock) {
@@ -87,6 +91,10 @@ public final class ProjectedToken {
    * Reads a file holding one secret (a token, a secret id), trimmed of surrounding blanks. At most
    * {@link #MAX_FILE_BYTES} are read.
    *
+   * @param file the token file
+   * @param setting the name of the setting that pointed at the file, for error messages (e.g.
+   *     {@code AWS_WEB_IDENTITY_TOKEN_FILE})
+   * @return the file's content as a secret
    * @throws CredentialConfigurationException if it is missing, unreadable, empty or too large
    */
   public static Secret readSecret(Path file, String setting) {
@@ -124,7 +132,9 @@ public final class ProjectedToken {
   /**
    * Decodes and checks a JWT already in memory. Its expiry is not checked: the upstream judges it.
    *
+   * @param jwt the JWT, compact form
    * @param what names the token's origin in error messages
+   * @return the decoded token
    * @throws CredentialConfigurationException if it is not a JWT or lacks {@code sub} or {@code exp}
    */
   public static ProjectedToken parse(Secret jwt, String what) {
@@ -132,9 +142,11 @@ public final class ProjectedToken {
   }
 
   /**
-   * The same as {@link #parse(Secret, String)}, kept so that callers written against it compile:
-   * the clock is no longer consulted, since a token's expiry is the upstream's to judge.
+   * {@return the same as {@link #parse(Secret, String)}, kept so that callers written against it
+   * compile: the clock is no longer consulted, since a token's expiry is the upstream's to judge}
    *
+   * @param jwt the JWT, compact form
+   * @param what names the token's origin in error messages
    * @param clock ignored
    */
   public static ProjectedToken parse(Secret jwt, String what, Clock clock) {
@@ -183,32 +195,35 @@ public final class ProjectedToken {
     }
   }
 
-  /** The token itself, to send upstream. */
+  /** {@return the token itself, to send upstream} */
   public Secret token() {
     return token;
   }
 
-  /** The {@code sub} claim, e.g. {@code system:serviceaccount:ns:name}: the audit principal. */
+  /**
+   * {@return the {@code sub} claim, e.g. {@code system:serviceaccount:ns:name}: the audit
+   * principal}
+   */
   public String subject() {
     return subject;
   }
 
-  /** The {@code iss} claim, or empty. */
+  /** {@return the {@code iss} claim, or empty} */
   public String issuer() {
     return issuer;
   }
 
-  /** The {@code aud} claim as a list. */
+  /** {@return the {@code aud} claim as a list} */
   public List<String> audiences() {
     return audiences;
   }
 
-  /** The {@code exp} claim. */
+  /** {@return the {@code exp} claim} */
   public Instant expiresAt() {
     return expiresAt;
   }
 
-  /** The {@code iat} claim, if present. */
+  /** {@return the {@code iat} claim, if present} */
   public Optional<Instant> issuedAt() {
     return Optional.ofNullable(issuedAt);
   }

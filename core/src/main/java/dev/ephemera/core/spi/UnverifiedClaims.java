@@ -35,6 +35,8 @@ public final class UnverifiedClaims {
   /**
    * Decodes the payload of {@code jwt}.
    *
+   * @param jwt the JWT, compact form
+   * @return the payload's claims, not verified
    * @throws IllegalArgumentException naming what is wrong (not three parts, not base64url, not a
    *     JSON object, too long or too deep); the message never contains the token
    */
@@ -68,7 +70,10 @@ public final class UnverifiedClaims {
   }
 
   /**
-   * {@link #decode} that answers empty instead of throwing, for tokens that are opaque by contract.
+   * {@return {@link #decode} that answers empty instead of throwing, for tokens that are opaque by
+   * contract}
+   *
+   * @param token the token
    */
   public static Optional<UnverifiedClaims> tryDecode(Secret token) {
     try {
@@ -88,19 +93,30 @@ public final class UnverifiedClaims {
     return n;
   }
 
-  /** Whether the claim is present (with any value, JSON null included). */
+  /**
+   * {@return whether the claim is present (with any value, JSON null included)}
+   *
+   * @param name the name
+   */
   public boolean has(String name) {
     return claims.containsKey(name);
   }
 
-  /** A string claim; empty when absent, empty text, or not a string. */
+  /**
+   * {@return a string claim; empty when absent, empty text, or not a string}
+   *
+   * @param name the name
+   */
   public Optional<String> string(String name) {
     return claims.get(name) instanceof String s && !s.isEmpty() ? Optional.of(s) : Optional.empty();
   }
 
   /**
-   * A string claim that looks like an identifier, safe to show in audit: at most {@code maxLength}
-   * characters and no whitespace or control characters; empty otherwise.
+   * {@return a string claim that looks like an identifier, safe to show in audit: at most {@code
+   * maxLength} characters and no whitespace or control characters; empty otherwise}
+   *
+   * @param name the name
+   * @param maxLength the max length
    */
   public Optional<String> identifier(String name, int maxLength) {
     Optional<String> v = string(name);
@@ -117,7 +133,11 @@ public final class UnverifiedClaims {
     return v;
   }
 
-  /** A claim that is a string or an array (only its strings kept), such as {@code aud}. */
+  /**
+   * {@return a claim that is a string or an array (only its strings kept), such as {@code aud}}
+   *
+   * @param name the name
+   */
   public List<String> strings(String name) {
     Object v = claims.get(name);
     if (v instanceof String s) {
@@ -132,6 +152,7 @@ public final class UnverifiedClaims {
   /**
    * A NumericDate claim ({@code exp}, {@code iat}, {@code nbf}): whole seconds since the epoch.
    *
+   * @param name the name
    * @return empty when absent
    * @throws IllegalArgumentException when present but not a whole number of seconds in range
    */

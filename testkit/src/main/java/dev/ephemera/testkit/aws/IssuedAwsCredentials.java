@@ -32,7 +32,20 @@ public record IssuedAwsCredentials(
     List<String> policyArns,
     String requestId) {
 
-  /** Validates and copies. */
+  /**
+   * Validates and copies.
+   *
+   * @param accessKeyId the access key id
+   * @param expiration when they expire, on the emulator's clock
+   * @param policy the inline session policy, or empty
+   * @param policyArns the managed session policy ARNs
+   * @param requestId the request id of the issuing response
+   * @param roleArn the role assumed
+   * @param secretAccessKey the secret access key
+   * @param sessionName the role session name (empty for Pod Identity)
+   * @param sessionToken the session token
+   * @param subject the {@code sub} of the token they were issued for
+   */
   public IssuedAwsCredentials {
     Objects.requireNonNull(accessKeyId, "accessKeyId");
     Objects.requireNonNull(secretAccessKey, "secretAccessKey");
@@ -46,7 +59,11 @@ public record IssuedAwsCredentials(
     Objects.requireNonNull(requestId, "requestId");
   }
 
-  /** True while {@code now} is before the expiration. */
+  /**
+   * {@return true while {@code now} is before the expiration}
+   *
+   * @param now the current instant
+   */
   public boolean validAt(Instant now) {
     return now.isBefore(expiration);
   }

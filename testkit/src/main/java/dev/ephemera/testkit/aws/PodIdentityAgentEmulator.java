@@ -69,7 +69,11 @@ public final class PodIdentityAgentEmulator implements AutoCloseable {
         Emulator.builder("eks-pod-identity", new Protocol()).clock(clock).port(b.port).start();
   }
 
-  /** A builder for an agent that trusts tokens from {@code oidc}. */
+  /**
+   * {@return a builder for an agent that trusts tokens from {@code oidc}}
+   *
+   * @param oidc the OIDC issuer whose tokens are trusted
+   */
   public static Builder builder(OidcIssuer oidc) {
     return new Builder(oidc);
   }
@@ -78,6 +82,9 @@ public final class PodIdentityAgentEmulator implements AutoCloseable {
    * What EKS injects into a pod with a Pod Identity association, pointed at this agent: {@code
    * AWS_CONTAINER_CREDENTIALS_FULL_URI} and {@code AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE} (the
    * projected token, audience {@value #AUDIENCE}).
+   *
+   * @param token the projected token file the pod mounts
+   * @return the environment variables and their values
    */
   public Map<String, String> environment(TokenFile token) {
     return Map.of(
@@ -86,44 +93,53 @@ public final class PodIdentityAgentEmulator implements AutoCloseable {
   }
 
   /**
-   * What {@code AWS_CONTAINER_CREDENTIALS_FULL_URI} should say: {@code
-   * http://127.0.0.1:PORT/v1/credentials}.
+   * {@return what {@code AWS_CONTAINER_CREDENTIALS_FULL_URI} should say: {@code
+   * http://127.0.0.1:PORT/v1/credentials}}
    */
   public URI fullUri() {
     return URI.create(emulator.baseUrl() + PATH);
   }
 
-  /** The underlying emulator. */
+  /** {@return the underlying emulator} */
   public Emulator emulator() {
     return emulator;
   }
 
-  /** Faults to inject. */
+  /** {@return faults to inject} */
   public FaultPlan faults() {
     return emulator.faults();
   }
 
-  /** Every request received. */
+  /** {@return every request received} */
   public Journal journal() {
     return emulator.journal();
   }
 
-  /** How many credential requests arrived. */
+  /** {@return how many credential requests arrived} */
   public int calls() {
     return emulator.journal().count("GET", PATH);
   }
 
-  /** The credentials issued under {@code accessKeyId}, if this agent issued them. */
+  /**
+   * {@return the credentials issued under {@code accessKeyId}, if this agent issued them}
+   *
+   * @param accessKeyId the access key id
+   */
   public Optional<IssuedAwsCredentials> issued(String accessKeyId) {
     return ledger.find(accessKeyId);
   }
 
-  /** Every credential issued, oldest first. */
+  /** {@return every credential issued, oldest first} */
   public List<IssuedAwsCredentials> issued() {
     return ledger.all();
   }
 
-  /** The secret key of {@code accessKeyId} if issued here and not expired on the agent's clock. */
+  /**
+   * {@return the secret key of {@code accessKeyId} if issued here and not expired on the agent's
+   * clock}
+   *
+   * @param accessKeyId the access key id
+   */
   public Optional<String> secretKeyIfValid(String accessKeyId) {
     return ledger.secretKeyIfValid(accessKeyId, clock.instant());
   }
@@ -272,13 +288,23 @@ public final class PodIdentityAgentEmulator implements AutoCloseable {
       this.oidc = Objects.requireNonNull(oidc, "oidc");
     }
 
-    /** The clock for expiries; use the test's virtual clock. */
+    /**
+     * The clock for expiries; use the test's virtual clock.
+     *
+     * @param clock the clock for expiries; use the test's virtual clock
+     * @return this builder
+     */
     public Builder clock(Clock clock) {
       this.clock = Objects.requireNonNull(clock, "clock");
       return this;
     }
 
-    /** How long issued credentials live; default 6 hours. */
+    /**
+     * How long issued credentials live; default 6 hours.
+     *
+     * @param lifetime how long issued credentials live; default 6 hours
+     * @return this builder
+     */
     public Builder credentialLifetime(Duration lifetime) {
       if (lifetime.isNegative() || lifetime.isZero()) {
         throw new IllegalArgumentException("lifetime must be positive: " + lifetime);
@@ -289,6 +315,10 @@ public final class PodIdentityAgentEmulator implements AutoCloseable {
 
     /**
      * A Pod Identity association: tokens with {@code subject} get credentials for {@code roleArn}.
+     *
+     * @param subject the subject ({@code sub})
+     * @param roleArn the role ARN
+     * @return this builder
      */
     public Builder association(String subject, String roleArn) {
       if (!ROLE_ARN.matcher(roleArn).matches()) {
@@ -301,13 +331,21 @@ public final class PodIdentityAgentEmulator implements AutoCloseable {
     /**
      * Answer 403 unless the {@code Host} header is the agent's address, as the real agent does. Off
      * by default, since tests call it on loopback.
+     *
+     * @param require the require
+     * @return this builder
      */
     public Builder requireAgentHost(boolean require) {
       this.requireAgentHost = require;
       return this;
     }
 
-    /** A fixed port; default 0 (any free port). */
+    /**
+     * A fixed port; default 0 (any free port).
+     *
+     * @param port the port, 0..65535
+     * @return this builder
+     */
     public Builder port(int port) {
       if (port < 0 || port > 65535) {
         throw new IllegalArgumentException("port must be 0..65535: " + port);
@@ -316,7 +354,11 @@ public final class PodIdentityAgentEmulator implements AutoCloseable {
       return this;
     }
 
-    /** Starts the emulator. */
+    /**
+     * Starts the emulator, on a free loopback port unless {@link #port(int)} fixed one.
+     *
+     * @return the running emulator
+     */
     public PodIdentityAgentEmulator start() {
       return new PodIdentityAgentEmulator(this);
     }

@@ -53,7 +53,11 @@ public final class StsEmulator implements AutoCloseable {
         Emulator.builder("sts", protocol).clock(clock).https(b.https).port(b.port).start();
   }
 
-  /** A builder for an STS that trusts tokens from {@code oidc}. */
+  /**
+   * {@return a builder for an STS that trusts tokens from {@code oidc}}
+   *
+   * @param oidc the OIDC issuer whose tokens are trusted
+   */
   public static Builder builder(OidcIssuer oidc) {
     return new Builder(oidc);
   }
@@ -63,6 +67,10 @@ public final class StsEmulator implements AutoCloseable {
    * AWS_ROLE_ARN}, {@code AWS_WEB_IDENTITY_TOKEN_FILE} (the projected token, audience {@value
    * #DEFAULT_AUDIENCE}), {@code AWS_REGION} ({@code us-east-1}) and {@code AWS_ENDPOINT_URL_STS},
    * for {@code AwsCredentialSources.fromEnvironment(Environment.of(map))}.
+   *
+   * @param roleArn the role the pod assumes
+   * @param token the projected token file the pod mounts
+   * @return the environment variables and their values
    */
   public Map<String, String> irsaEnvironment(String roleArn, TokenFile token) {
     return Map.of(
@@ -72,50 +80,62 @@ public final class StsEmulator implements AutoCloseable {
         "AWS_ENDPOINT_URL_STS", endpoint().toString());
   }
 
-  /** The endpoint to give the STS client: {@code http://127.0.0.1:PORT}. */
+  /** {@return the endpoint to give the STS client: {@code http://127.0.0.1:PORT}} */
   public URI endpoint() {
     return emulator.baseUri();
   }
 
-  /** The underlying emulator (base URL, port). */
+  /** {@return the underlying emulator (base URL, port)} */
   public Emulator emulator() {
     return emulator;
   }
 
-  /** Faults to inject (latency, status, throttling, resets, garbage, outages). */
+  /** {@return faults to inject (latency, status, throttling, resets, garbage, outages)} */
   public FaultPlan faults() {
     return emulator.faults();
   }
 
-  /** Every request received. */
+  /** {@return every request received} */
   public Journal journal() {
     return emulator.journal();
   }
 
-  /** How many {@code AssumeRoleWithWebIdentity} requests arrived (answered or not). */
+  /** {@return how many {@code AssumeRoleWithWebIdentity} requests arrived (answered or not)} */
   public int calls() {
     return emulator.journal().count("POST", "/");
   }
 
-  /** The next request is answered with {@code error} (after parameter parsing), in order. */
+  /**
+   * The next request is answered with {@code error} (after parameter parsing), in order.
+   *
+   * @param error the next request is answered with {@code error} (after parameter parsing), in
+   *     order
+   * @return this {@code StsEmulator}
+   */
   public StsEmulator failNext(StsError error) {
     protocol.failNext(Objects.requireNonNull(error, "error"));
     return this;
   }
 
-  /** The credentials issued under {@code accessKeyId}, if this emulator issued them. */
+  /**
+   * {@return the credentials issued under {@code accessKeyId}, if this emulator issued them}
+   *
+   * @param accessKeyId the access key id
+   */
   public Optional<IssuedAwsCredentials> issued(String accessKeyId) {
     return ledger.find(accessKeyId);
   }
 
-  /** Every credential issued, oldest first. */
+  /** {@return every credential issued, oldest first} */
   public List<IssuedAwsCredentials> issued() {
     return ledger.all();
   }
 
   /**
-   * The secret key of {@code accessKeyId} if it was issued here and has not expired on the
-   * emulator's clock: what a SigV4 verifier needs.
+   * {@return the secret key of {@code accessKeyId} if it was issued here and has not expired on the
+   * emulator's clock: what a SigV4 verifier needs}
+   *
+   * @param accessKeyId the access key id
    */
   public Optional<String> secretKeyIfValid(String accessKeyId) {
     return ledger.secretKeyIfValid(accessKeyId, clock.instant());
@@ -146,24 +166,47 @@ public final class StsEmulator implements AutoCloseable {
       this.oidc = Objects.requireNonNull(oidc, "oidc");
     }
 
-    /** The audience tokens must carry; default {@code sts.amazonaws.com}. */
+    /**
+     * The audience tokens must carry; default {@code sts.amazonaws.com}.
+     *
+     * @param audience the audience tokens must carry; default {@code sts.amazonaws.com}
+     * @return this builder
+     */
     public Builder audience(String audience) {
       this.audience = Objects.requireNonNull(audience, "audience");
       return this;
     }
 
-    /** The clock for expiries and outage windows; use the test's virtual clock. */
+    /**
+     * The clock for expiries and outage windows; use the test's virtual clock.
+     *
+     * @param clock the clock for expiries and outage windows; use the test's virtual clock
+     * @return this builder
+     */
     public Builder clock(Clock clock) {
       this.clock = Objects.requireNonNull(clock, "clock");
       return this;
     }
 
-    /** A role with a one-hour maximum session, assumable by tokens whose {@code sub} is listed. */
+    /**
+     * A role with a one-hour maximum session, assumable by tokens whose {@code sub} is listed.
+     *
+     * @param roleArn the role ARN
+     * @param trustedSubjects the trusted subjects
+     * @return this builder
+     */
     public Builder role(String roleArn, String... trustedSubjects) {
       return role(roleArn, Duration.ofHours(1), List.of(trustedSubjects));
     }
 
-    /** A role with its maximum session duration (1..12 h) and trusted subjects. */
+    /**
+     * A role with its maximum session duration (1..12 h) and trusted subjects.
+     *
+     * @param roleArn the role ARN
+     * @param maxSession the max session
+     * @param trustedSubjects the trusted subjects
+     * @return this builder
+     */
     public Builder role(String roleArn, Duration maxSession, Collection<String> trustedSubjects) {
       Objects.requireNonNull(roleArn, "roleArn");
       if (!StsRole.ARN.matcher(roleArn).matches()) {
@@ -178,31 +221,55 @@ public final class StsEmulator implements AutoCloseable {
       return this;
     }
 
-    /** Tokens with this {@code sub} get {@code IDPRejectedClaim}. */
+    /**
+     * Tokens with this {@code sub} get {@code IDPRejectedClaim}.
+     *
+     * @param subject the subject ({@code sub})
+     * @return this builder
+     */
     public Builder rejectClaimsOf(String subject) {
       rejectedSubjects.add(Objects.requireNonNull(subject, "subject"));
       return this;
     }
 
-    /** Every request gets {@code RegionDisabledException}. */
+    /**
+     * Every request gets {@code RegionDisabledException}.
+     *
+     * @param disabled every request gets {@code RegionDisabledException}
+     * @return this builder
+     */
     public Builder regionDisabled(boolean disabled) {
       this.regionDisabled = disabled;
       return this;
     }
 
-    /** Serve HTTPS with the testkit's loopback certificate. */
+    /**
+     * Serve HTTPS with the testkit's loopback certificate.
+     *
+     * @param https {@code true} to serve HTTPS
+     * @return this builder
+     */
     public Builder https(boolean https) {
       this.https = https;
       return this;
     }
 
-    /** A fixed port; default any free one. */
+    /**
+     * A fixed port; default any free one.
+     *
+     * @param port a fixed port; default any free one
+     * @return this builder
+     */
     public Builder port(int port) {
       this.port = port;
       return this;
     }
 
-    /** Starts the emulator. */
+    /**
+     * Starts the emulator.
+     *
+     * @return the running emulator
+     */
     public StsEmulator start() {
       return new StsEmulator(this);
     }

@@ -69,22 +69,22 @@ public enum StsError {
     this.message = message;
   }
 
-  /** The exact {@code <Code>}. */
+  /** {@return the exact {@code <Code>}} */
   public String code() {
     return code;
   }
 
-  /** The HTTP status. */
+  /** {@return the HTTP status} */
   public int status() {
     return status;
   }
 
-  /** {@code Sender} or {@code Receiver}. */
+  /** {@return {@code Sender} or {@code Receiver}} */
   public String type() {
     return type;
   }
 
-  /** A realistic {@code <Message>}. */
+  /** {@return a realistic {@code <Message>}} */
   public String message() {
     return message;
   }

@@ -81,7 +81,11 @@ public final class EntraEmulator implements AutoCloseable {
     protocol.authorityBase(emulator.baseUrl());
   }
 
-  /** A builder for an emulator whose federated credentials trust {@code trusted}. */
+  /**
+   * {@return a builder for an emulator whose federated credentials trust {@code trusted}}
+   *
+   * @param trusted the trusted
+   */
   public static Builder builder(OidcIssuer trusted) {
     return new Builder(trusted);
   }
@@ -89,6 +93,10 @@ public final class EntraEmulator implements AutoCloseable {
   /**
    * Registers (or adds to) an application with its federated identity credentials. An application
    * with no credential exists but accepts no assertion.
+   *
+   * @param clientId the client (application) id
+   * @param credentials the credentials
+   * @return this {@code EntraEmulator}
    */
   public EntraEmulator register(String clientId, FederatedCredential... credentials) {
     Objects.requireNonNull(clientId, "clientId");
@@ -96,17 +104,25 @@ public final class EntraEmulator implements AutoCloseable {
     return this;
   }
 
-  /** Removes every federated credential of {@code clientId} (the application stays). */
+  /**
+   * Removes every federated credential of {@code clientId} (the application stays).
+   *
+   * @param clientId the client (application) id
+   */
   public void clearFederatedCredentials(String clientId) {
     protocol.clearFederatedCredentials(clientId);
   }
 
-  /** Deletes the application: its client id becomes unknown ({@code AADSTS700016}). */
+  /**
+   * Deletes the application: its client id becomes unknown ({@code AADSTS700016}).
+   *
+   * @param clientId the client (application) id
+   */
   public void unregister(String clientId) {
     protocol.unregister(clientId);
   }
 
-  /** The tenant this directory serves. */
+  /** {@return the tenant this directory serves} */
   public String tenantId() {
     return tenantId;
   }
@@ -116,6 +132,10 @@ public final class EntraEmulator implements AutoCloseable {
    * emulator: {@code AZURE_CLIENT_ID}, {@code AZURE_TENANT_ID}, {@code AZURE_FEDERATED_TOKEN_FILE}
    * (the projected token, audience {@code api://AzureADTokenExchange}) and {@code
    * AZURE_AUTHORITY_HOST}. The emulator is HTTPS with {@code LoopbackTls}'s certificate: trust it.
+   *
+   * @param clientId the application (client) id
+   * @param token the projected token file the pod mounts
+   * @return the environment variables and their values
    */
   public Map<String, String> environment(String clientId, TokenFile token) {
     return Map.of(
@@ -126,49 +146,51 @@ public final class EntraEmulator implements AutoCloseable {
   }
 
   /**
-   * The value for {@code AZURE_AUTHORITY_HOST}: {@code https://127.0.0.1:PORT/}, with the trailing
-   * slash the webhook writes.
+   * {@return the value for {@code AZURE_AUTHORITY_HOST}: {@code https://127.0.0.1:PORT/}, with the
+   * trailing slash the webhook writes}
    */
   public String authorityHost() {
     return emulator.baseUrl() + "/";
   }
 
-  /** The token endpoint of the tenant. */
+  /** {@return the token endpoint of the tenant} */
   public URI tokenEndpoint() {
     return URI.create(emulator.baseUrl() + "/" + tenantId + "/oauth2/v2.0/token");
   }
 
-  /** The {@code iss} of every access token: {@code https://sts.windows.net/{tenant}/}. */
+  /** {@return the {@code iss} of every access token: {@code https://sts.windows.net/{tenant}/}} */
   public String accessTokenIssuer() {
     return protocol.stsIssuer();
   }
 
-  /** The bound port. */
+  /** {@return the bound port} */
   public int port() {
     return emulator.port();
   }
 
-  /** Every access token issued so far, oldest first. */
+  /** {@return every access token issued so far, oldest first} */
   public List<IssuedToken> issued() {
     return protocol.issued();
   }
 
-  /** How many requests reached the token endpoint (answered, faulted or refused). */
+  /** {@return how many requests reached the token endpoint (answered, faulted or refused)} */
   public int tokenRequests() {
     return journal().count(e -> TOKEN_REQUESTS.test(e.request()));
   }
 
-  /** The token-endpoint requests received so far. */
+  /** {@return the token-endpoint requests received so far} */
   public List<JournalEntry> tokenRequestEntries() {
     return journal().entries(e -> TOKEN_REQUESTS.test(e.request()));
   }
 
-  /** Faults to inject (they apply to every request; use {@link #TOKEN_REQUESTS} to narrow). */
+  /**
+   * {@return faults to inject (they apply to every request; use {@link #TOKEN_REQUESTS} to narrow)}
+   */
   public FaultPlan faults() {
     return emulator.faults();
   }
 
-  /** Every request received. */
+  /** {@return every request received} */
   public Journal journal() {
     return emulator.journal();
   }
@@ -196,13 +218,23 @@ public final class EntraEmulator implements AutoCloseable {
       this.trusted = Objects.requireNonNull(trusted, "trusted");
     }
 
-    /** The clock for token times and assertion checks; use the test's virtual clock. */
+    /**
+     * The clock for token times and assertion checks; use the test's virtual clock.
+     *
+     * @param clock the clock for token times and assertion checks; use the test's virtual clock
+     * @return this builder
+     */
     public Builder clock(Clock clock) {
       this.clock = Objects.requireNonNull(clock, "clock");
       return this;
     }
 
-    /** The directory's tenant id; default a fixed GUID. */
+    /**
+     * The directory's tenant id; default a fixed GUID.
+     *
+     * @param tenantId the directory's tenant id; default a fixed GUID
+     * @return this builder
+     */
     public Builder tenantId(String tenantId) {
       Objects.requireNonNull(tenantId, "tenantId");
       if (tenantId.isBlank()) {
@@ -212,7 +244,12 @@ public final class EntraEmulator implements AutoCloseable {
       return this;
     }
 
-    /** {@code expires_in} of issued tokens; default 3599 s; whole seconds, positive. */
+    /**
+     * {@code expires_in} of issued tokens; default 3599 s; whole seconds, positive.
+     *
+     * @param lifetime {@code expires_in} of issued tokens; default 3599 s; whole seconds, positive
+     * @return this builder
+     */
     public Builder tokenLifetime(Duration lifetime) {
       Objects.requireNonNull(lifetime, "lifetime");
       if (lifetime.toSeconds() < 1) {
@@ -225,6 +262,9 @@ public final class EntraEmulator implements AutoCloseable {
     /**
      * Adds {@code refresh_in} (Entra's proactive-refresh hint) to every success; default none.
      * Ignored when not shorter than the lifetime.
+     *
+     * @param refreshIn the refresh in
+     * @return this builder
      */
     public Builder refreshIn(Duration refreshIn) {
       Objects.requireNonNull(refreshIn, "refreshIn");
@@ -235,13 +275,22 @@ public final class EntraEmulator implements AutoCloseable {
       return this;
     }
 
-    /** A fixed port; default any free one. */
+    /**
+     * A fixed port; default any free one.
+     *
+     * @param port a fixed port; default any free one
+     * @return this builder
+     */
     public Builder port(int port) {
       this.port = port;
       return this;
     }
 
-    /** Starts the HTTPS server. */
+    /**
+     * Starts the HTTPS server.
+     *
+     * @return the running emulator
+     */
     public EntraEmulator start() {
       return new EntraEmulator(this);
     }

@@ -14,27 +14,32 @@ import java.util.List;
  */
 public interface ContractFixture<C extends Credential> extends AutoCloseable {
 
-  /** The backend's issuer, wired to the emulator. */
+  /** {@return the backend's issuer, wired to the emulator} */
   CredentialIssuer<C> issuer();
 
-  /** The fault plan of the emulator endpoint that issues (and renews) credentials. */
+  /** {@return the fault plan of the emulator endpoint that issues (and renews) credentials} */
   FaultPlan faults();
 
-  /** Issuance and renewal requests the emulator has received so far. */
+  /** {@return issuance and renewal requests the emulator has received so far} */
   int upstreamCalls();
 
-  /** The lifetime of the credentials the emulator issues. */
+  /** {@return the lifetime of the credentials the emulator issues} */
   Duration lifetime();
 
   /**
-   * True when every issuance yields a credential with a new id. False for upstreams that hand back
-   * a cached credential (a metadata server); the contract then checks renewal instead of rotation.
+   * {@return true when every issuance yields a credential with a new id} False for upstreams that
+   * hand back a cached credential (a metadata server); the contract then checks renewal instead of
+   * rotation.
    */
   default boolean rotatesOnEachIssuance() {
     return true;
   }
 
-  /** The secret strings inside {@code credential}, which must never leak. */
+  /**
+   * {@return the secret strings inside {@code credential}, which must never leak}
+   *
+   * @param credential the credential
+   */
   List<String> secretValues(C credential);
 
   /** Stops the emulator and releases resources. */

@@ -60,9 +60,20 @@ public abstract class CredentialSourceContract<C extends Credential> {
   private @Nullable ContractFixture<C> fixture;
   private final List<RefreshingCredentialSource<C>> sources = new ArrayList<>();
 
-  /** Builds the backend's fixture on {@code time}. */
+  /**
+   * Builds the backend's fixture on {@code time}.
+   *
+   * @param time the test's virtual time; the fixture's issuer runs on it
+   * @return the fixture
+   * @throws Exception if the fixture's emulators or issuer cannot start
+   */
   protected abstract ContractFixture<C> fixture(VirtualTime time) throws Exception;
 
+  /**
+   * Builds a fresh fixture, virtual time and audit recorder before each test.
+   *
+   * @throws Exception if the fixture cannot start
+   */
   @BeforeEach
   public final void startContractFixture() throws Exception {
     time = VirtualTime.create();
@@ -71,6 +82,7 @@ public abstract class CredentialSourceContract<C extends Credential> {
     assumeThat(fixture.lifetime()).isGreaterThanOrEqualTo(Duration.ofMinutes(10));
   }
 
+  /** Closes every source a test built, then the fixture. */
   @AfterEach
   public final void stopContractFixture() {
     sources.forEach(RefreshingCredentialSource::close);
@@ -80,7 +92,7 @@ public abstract class CredentialSourceContract<C extends Credential> {
     }
   }
 
-  /** The fixture built for this test. */
+  /** {@return the fixture built for this test} */
   protected final ContractFixture<C> fx() {
     if (fixture == null) {
       throw new IllegalStateException("fixture not started");
@@ -88,7 +100,9 @@ public abstract class CredentialSourceContract<C extends Credential> {
     return fixture;
   }
 
-  /** A source on the fixture's issuer, virtual time and the default policy; no prefetch. */
+  /**
+   * {@return a source on the fixture's issuer, virtual time and the default policy; no prefetch}
+   */
   protected final RefreshingCredentialSource<C> newSource() {
     return register(
         CredentialSources.refreshing(fx().issuer())
@@ -113,6 +127,7 @@ public abstract class CredentialSourceContract<C extends Credential> {
     return Duration.ofNanos((long) (lifetime().toNanos() * f));
   }
 
+  /** {@code get()} returns a credential that stays valid past the 60 s expiry margin. */
   @Test
   public void get_returnsCredentialValidBeyondTheExpiryMargin() {
     var source = newSource();
@@ -125,6 +140,11 @@ public abstract class CredentialSourceContract<C extends Credential> {
         .satisfies(e -> assertThat(e.credentialId()).contains(c.id()));
   }
 
+  /**
+   * Many first callers at once share one upstream call and get the same credential.
+   *
+   * @throws Exception if a caller's thread fails
+   */
   @Test
   public void get_manyConcurrentFirstCallers_causeOneUpstreamCall() throws Exception {
     var source = newSource();
@@ -153,6 +173,7 @@ public abstract class CredentialSourceContract<C extends Credential> {
     }
   }
 
+  /** The held credential is replaced before it expires, within 2/3 ± 10% of its lifetime. */
   @Test
   public void refresh_happensProactively_withinTheJitterBandAroundTwoThirds() {
     var source = newSource();
@@ -170,6 +191,7 @@ public abstract class CredentialSourceContract<C extends Credential> {
     assertThat(source.status().state()).isEqualTo(SourceState.VALID);
   }
 
+  /** While the upstream fails, callers keep getting the held credential. */
   @Test
   public void get_whenUpstreamFails_servesHeldCredential() {
     var source = newSource();
@@ -187,6 +209,7 @@ public abstract class CredentialSourceContract<C extends Credential> {
                     .hasValueSatisfying(err -> assertThat(err.terminal()).isFalse()));
   }
 
+  /** Retries back off, and nothing is served once the held credential has expired. */
   @Test
   public void retries_backOff_andNeverOutliveTheHeldCredential() {
     var source = newSource();
@@ -209,6 +232,7 @@ public abstract class CredentialSourceContract<C extends Credential> {
         .satisfies(e -> assertThat(e.credentialId()).contains(held.id()));
   }
 
+  /** After an outage ends, the source is valid again without a caller's help. */
   @Test
   public void source_recoversOnItsOwn_afterTheOutageEnds() {
     var source = newSource();
@@ -223,6 +247,9 @@ public abstract class CredentialSourceContract<C extends Credential> {
     assertThat(source.status().failureStreak()).isZero();
   }
 
+  /**
+   * A throttled answer is audited as {@code THROTTLED}, transient, and the held credential is kept.
+   */
   @Test
   public void throttling_isClassifiedThrottled_andKeepsTheHeldCredential() {
     var source = newSource();
@@ -242,6 +269,7 @@ public abstract class CredentialSourceContract<C extends Credential> {
                         }));
   }
 
+  /** A garbled answer is a transient failure that keeps the held credential. */
   @Test
   public void garbledResponses_areTransientFailures_thatKeepTheHeldCredential() {
     var source = newSource();
@@ -268,6 +296,7 @@ public abstract class CredentialSourceContract<C extends Credential> {
     }
   }
 
+  /** A credential the upstream hands out already expired is never served. */
   @Test
   public void alreadyExpiredCredentialFromUpstream_isNeverServed() {
     var source = newSource();
@@ -282,14 +311,15 @@ public abstract class CredentialSourceContract<C extends Credential> {
 
   // ------------------------------------------------------------------ the engine's edges
 
-  /** Hostile or malformed Retry-After headers, sent verbatim by the emulator. */
+  /** {@return hostile or malformed Retry-After headers, sent verbatim by the emulator} */
   public static List<String> hostileRetryAfterHeaders() {
     return List.of("99999999999999999", "Fri, 31 Dec 9999 23:59:59 GMT", "-1", "garbage", "1e400");
   }
 
   /**
-   * Every fault of the shared vocabulary that makes a backend's vendor SDK or parser fail: the
-   * failures they produce are rendered whole for {@link #noSecret_inAnyFailure_acrossTheFaults}.
+   * {@return every fault of the shared vocabulary that makes a backend's vendor SDK or parser fail:
+   * the failures they produce are rendered whole for {@link
+   * #noSecret_inAnyFailure_acrossTheFaults}}
    */
   public static List<Fault> failingFaults() {
     return List.of(
@@ -311,6 +341,8 @@ public abstract class CredentialSourceContract<C extends Credential> {
    * holds half a credential). The whole failure is rendered as a log would print it: its stack
    * trace with every cause and suppressed exception, which is where vendor SDKs put request and
    * response text.
+   *
+   * @param fault the fault to inject
    */
   @ParameterizedTest
   @MethodSource("failingFaults")
@@ -348,6 +380,12 @@ public abstract class CredentialSourceContract<C extends Credential> {
     }
   }
 
+  /**
+   * A hostile {@code Retry-After} while a credential is held never stops the source from
+   * refreshing.
+   *
+   * @param header the {@code Retry-After} value the upstream sends
+   */
   @ParameterizedTest
   @MethodSource("hostileRetryAfterHeaders")
   public void hostileRetryAfter_withACredentialHeld_neverWedgesTheSource(String header) {
@@ -367,6 +405,11 @@ public abstract class CredentialSourceContract<C extends Credential> {
     assertThat(source.status().failureStreak()).isZero();
   }
 
+  /**
+   * A hostile {@code Retry-After} with nothing held fails typed and heals within the retry cap.
+   *
+   * @param header the {@code Retry-After} value the upstream sends
+   */
   @ParameterizedTest
   @MethodSource("hostileRetryAfterHeaders")
   public void hostileRetryAfter_withNothingHeld_failsTyped_andHealsWithinTheCap(String header) {
@@ -383,6 +426,7 @@ public abstract class CredentialSourceContract<C extends Credential> {
     assertThat(source.get().expiresAt()).isAfter(time.now().plus(MARGIN));
   }
 
+  /** During backoff with nothing held, callers fail fast instead of calling the upstream. */
   @Test
   public void backoffBindsCallers_withNothingHeld_callersDoNotCallTheUpstream() {
     fx().faults().always(Fault.throttle(Duration.ofSeconds(7)));
@@ -412,6 +456,9 @@ public abstract class CredentialSourceContract<C extends Credential> {
     return calls;
   }
 
+  /**
+   * A listener that throws, even a checked exception, does not stop the other listeners' events.
+   */
   @Test
   public void auditListener_throwingEvenACheckedException_doesNotSilenceTheOthers() {
     RecordingAuditListener after = new RecordingAuditListener();
@@ -440,12 +487,14 @@ public abstract class CredentialSourceContract<C extends Credential> {
     assertThat(source.current()).isPresent();
   }
 
+  /** A local clock two hours ahead before the first issuance does not stop the backend. */
   @Test
   public void localClockTwoHoursAhead_beforeTheFirstIssuance_doesNotStopTheBackend() {
     time.jumpWallClock(Duration.ofHours(2));
     servesThroughThreeLifetimes(newSource());
   }
 
+  /** A local clock jumping two hours ahead while serving does not stop the backend. */
   @Test
   public void localClockJumpingTwoHoursAhead_whileServing_doesNotStopTheBackend() {
     var source = newSource();
@@ -465,6 +514,11 @@ public abstract class CredentialSourceContract<C extends Credential> {
     assertThat(fx().upstreamCalls()).isBetween(3, most);
   }
 
+  /**
+   * {@code close()} releases a caller waiting on the attempt in flight at once.
+   *
+   * @throws Exception if the waiting caller's thread fails
+   */
   @Test
   public void close_releasesACallerWaitingOnTheAttemptInFlight_atOnce() throws Exception {
     var source = newSource();
@@ -500,6 +554,7 @@ public abstract class CredentialSourceContract<C extends Credential> {
     throw (T) t;
   }
 
+  /** A wall-clock jump does not make a credential be served past its real lifetime. */
   @Test
   public void wallClockJump_doesNotExtendTheServedLifetime() {
     var source = newSource();
@@ -510,6 +565,7 @@ public abstract class CredentialSourceContract<C extends Credential> {
     assertThat(source.current()).as("lifetimes are measured on the ticker").isEmpty();
   }
 
+  /** {@code close()} revokes, stops every timer, and may be called again. */
   @Test
   public void close_revokesStopsEveryTimer_andIsIdempotent() {
     var source = newSource();
@@ -526,6 +582,7 @@ public abstract class CredentialSourceContract<C extends Credential> {
     assertThat(audit.count(AuditEventType.CLOSED)).isEqualTo(1);
   }
 
+  /** No secret appears in audit events, {@code toString()}, status or errors. */
   @Test
   public void noSecret_inAuditEventsToStringsStatusOrErrors() {
     var source = newSource();

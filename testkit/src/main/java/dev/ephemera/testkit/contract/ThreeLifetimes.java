@@ -29,6 +29,11 @@ public final class ThreeLifetimes {
 
   /**
    * Calls {@code get()} once a minute for three lifetimes, advancing {@code time} between calls.
+   *
+   * @param time the virtual time
+   * @param source the credential source it reads
+   * @param lifetime the lifetime
+   * @return what the calls saw
    */
   public static ThreeLifetimes run(
       VirtualTime time, CredentialSource<? extends Credential> source, Duration lifetime) {
@@ -49,12 +54,12 @@ public final class ThreeLifetimes {
     return seen;
   }
 
-  /** The failed calls, each with its minute and message. */
+  /** {@return the failed calls, each with its minute and message} */
   public List<String> failures() {
     return List.copyOf(failures);
   }
 
-  /** The ids of the distinct credentials served, in order. */
+  /** {@return the ids of the distinct credentials served, in order} */
   public Set<String> served() {
     return Set.copyOf(served);
   }
@@ -63,6 +68,8 @@ public final class ThreeLifetimes {
    * Zero failed calls; a refresh roughly every 2/3 of a lifetime (2/3 ± 10%: between 4 and 6
    * credentials over three lifetimes, the first included); and the upstream issued exactly the
    * credentials that were served, so nothing was issued in a loop and thrown away.
+   *
+   * @param upstreamIssued the upstream issued
    */
   public void assertHealthy(int upstreamIssued) {
     assertThat(failures).as("failed get() calls").isEmpty();

@@ -24,28 +24,51 @@ public record EmulatedRequest(
     Map<String, String> headers,
     String body) {
 
-  /** Copies the maps. */
+  /**
+   * Copies the maps.
+   *
+   * @param body the body as text
+   * @param headers the headers, names lower-cased (first value of each)
+   * @param method the HTTP method
+   * @param path the path, without query
+   * @param query the decoded query parameters (first value of each)
+   */
   public EmulatedRequest {
     query = Map.copyOf(query);
     headers = Map.copyOf(headers);
   }
 
-  /** A header (case-insensitive). */
+  /**
+   * {@return a header (case-insensitive)}
+   *
+   * @param name the name
+   */
   public Optional<String> header(String name) {
     return Optional.ofNullable(headers.get(name.toLowerCase(Locale.ROOT)));
   }
 
-  /** A query parameter. */
+  /**
+   * {@return a query parameter}
+   *
+   * @param name the name
+   */
   public Optional<String> queryParam(String name) {
     return Optional.ofNullable(query.get(name));
   }
 
-  /** The body parsed as {@code application/x-www-form-urlencoded} (first value of each). */
+  /**
+   * {@return the body parsed as {@code application/x-www-form-urlencoded} (first value of each)}
+   */
   public Map<String, String> form() {
     return parseForm(body);
   }
 
-  /** Parses a URL-encoded form or query string (first value of each name). */
+  /**
+   * Parses a URL-encoded form or query string (first value of each name).
+   *
+   * @param text the text
+   * @return each name and its first value
+   */
   public static Map<String, String> parseForm(String text) {
     Map<String, String> out = new LinkedHashMap<>();
     if (text.isEmpty()) {
@@ -65,7 +88,7 @@ public record EmulatedRequest(
     return out;
   }
 
-  /** Convenience for emulators: this path split on '/', without empty parts. */
+  /** {@return convenience for emulators: this path split on '/', without empty parts} */
   public List<String> pathSegments() {
     return java.util.Arrays.stream(path.split("/")).filter(s -> !s.isEmpty()).toList();
   }

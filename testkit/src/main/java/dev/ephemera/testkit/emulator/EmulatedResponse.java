@@ -9,39 +9,69 @@ import java.util.Objects;
  *
  * @param status the HTTP status
  * @param headers the headers
- * @param body the body
+ * @param body the response body
  */
 public record EmulatedResponse(int status, Map<String, String> headers, String body) {
 
-  /** Copies the headers. */
+  /**
+   * Copies the headers.
+   *
+   * @param body the response body
+   * @param headers the headers
+   * @param status the HTTP status
+   */
   public EmulatedResponse {
     headers = Map.copyOf(headers);
     Objects.requireNonNull(body, "body");
   }
 
-  /** A JSON response. */
+  /**
+   * {@return a JSON response}
+   *
+   * @param status the HTTP status
+   * @param body the response body
+   */
   public static EmulatedResponse json(int status, String body) {
     return new EmulatedResponse(status, Map.of("Content-Type", "application/json"), body);
   }
 
-  /** An XML response. */
+  /**
+   * {@return an XML response}
+   *
+   * @param status the HTTP status
+   * @param body the response body
+   */
   public static EmulatedResponse xml(int status, String body) {
     return new EmulatedResponse(status, Map.of("Content-Type", "text/xml"), body);
   }
 
-  /** A plain-text response. */
+  /**
+   * {@return a plain-text response}
+   *
+   * @param status the HTTP status
+   * @param body the response body
+   */
   public static EmulatedResponse text(int status, String body) {
     return new EmulatedResponse(status, Map.of("Content-Type", "text/plain"), body);
   }
 
-  /** The same response with one more header. */
+  /**
+   * {@return the same response with one more header}
+   *
+   * @param name the name
+   * @param value the value
+   */
   public EmulatedResponse withHeader(String name, String value) {
     Map<String, String> h = new LinkedHashMap<>(headers);
     h.put(name, value);
     return new EmulatedResponse(status, h, body);
   }
 
-  /** The same response with another body. */
+  /**
+   * {@return the same response with another body}
+   *
+   * @param newBody the new body
+   */
   public EmulatedResponse withBody(String newBody) {
     return new EmulatedResponse(status, headers, newBody);
   }

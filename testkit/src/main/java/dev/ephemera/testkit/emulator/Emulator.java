@@ -78,47 +78,54 @@ public final class Emulator implements AutoCloseable {
     server.start();
   }
 
-  /** A builder for an emulator named {@code name} speaking {@code protocol}. */
+  /**
+   * {@return a builder for an emulator named {@code name} speaking {@code protocol}}
+   *
+   * @param name the name
+   * @param protocol the protocol
+   */
   public static Builder builder(String name, EmulatedProtocol protocol) {
     return new Builder(name, protocol);
   }
 
-  /** The emulator's name. */
+  /** {@return the emulator's name} */
   public String name() {
     return name;
   }
 
-  /** {@code http://127.0.0.1:PORT} or {@code https://127.0.0.1:PORT}, no trailing slash. */
+  /**
+   * {@return {@code http://127.0.0.1:PORT} or {@code https://127.0.0.1:PORT}, no trailing slash}
+   */
   public String baseUrl() {
     return (https ? "https" : "http") + "://127.0.0.1:" + port();
   }
 
-  /** The base URL as a URI. */
+  /** {@return the base URL as a URI} */
   public URI baseUri() {
     return URI.create(baseUrl());
   }
 
-  /** The bound port. */
+  /** {@return the bound port} */
   public int port() {
     return https ? server.httpsPort() : server.port();
   }
 
-  /** {@code 127.0.0.1:PORT}. */
+  /** {@return {@code 127.0.0.1:PORT}} */
   public String hostAndPort() {
     return "127.0.0.1:" + port();
   }
 
-  /** Faults to inject. */
+  /** {@return faults to inject} */
   public FaultPlan faults() {
     return faults;
   }
 
-  /** What was received. */
+  /** {@return what was received} */
   public Journal journal() {
     return journal;
   }
 
-  /** The emulator's clock. */
+  /** {@return the emulator's clock} */
   public Clock clock() {
     return clock;
   }
@@ -267,19 +274,34 @@ public final class Emulator implements AutoCloseable {
       this.protocol = Objects.requireNonNull(protocol, "protocol");
     }
 
-    /** The clock for the journal and outage windows; use the test's virtual clock. */
+    /**
+     * The clock for the journal and outage windows; use the test's virtual clock.
+     *
+     * @param clock the clock for the journal and outage windows; use the test's virtual clock
+     * @return this builder
+     */
     public Builder clock(Clock clock) {
       this.clock = Objects.requireNonNull(clock, "clock");
       return this;
     }
 
-    /** Serve HTTPS with {@link LoopbackTls} instead of HTTP. */
+    /**
+     * Serve HTTPS with {@link LoopbackTls} instead of HTTP.
+     *
+     * @param https {@code true} to serve HTTPS
+     * @return this builder
+     */
     public Builder https(boolean https) {
       this.https = https;
       return this;
     }
 
-    /** A fixed port; default 0 (any free port). */
+    /**
+     * A fixed port; default 0 (any free port).
+     *
+     * @param port a fixed port; default 0 (any free port)
+     * @return this builder
+     */
     public Builder port(int port) {
       if (port < 0 || port > 65535) {
         throw new IllegalArgumentException("port must be 0..65535: " + port);
@@ -288,7 +310,11 @@ public final class Emulator implements AutoCloseable {
       return this;
     }
 
-    /** Starts the server. */
+    /**
+     * Starts the server.
+     *
+     * @return the running emulator
+     */
     public Emulator start() {
       return new Emulator(this);
     }

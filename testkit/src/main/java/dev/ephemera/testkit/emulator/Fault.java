@@ -46,12 +46,20 @@ public final class Fault {
     this.rawRetryAfter = rawRetryAfter;
   }
 
-  /** The normal response after {@code delay}. */
+  /**
+   * {@return the normal response after {@code delay}}
+   *
+   * @param delay the delay
+   */
   public static Fault latency(Duration delay) {
     return new Fault(Kind.LATENCY, 200, Objects.requireNonNull(delay, "delay"));
   }
 
-  /** An error status (4xx/5xx) in the protocol's envelope. */
+  /**
+   * {@return an error status (4xx/5xx) in the protocol's envelope}
+   *
+   * @param status the HTTP status
+   */
   public static Fault status(int status) {
     if (status < 400 || status > 599) {
       throw new IllegalArgumentException("an error status is 400..599: " + status);
@@ -59,57 +67,63 @@ public final class Fault {
     return new Fault(Kind.STATUS, status, Duration.ZERO);
   }
 
-  /** The protocol's throttling response, with {@code retryAfter} as its hint. */
+  /**
+   * {@return the protocol's throttling response, with {@code retryAfter} as its hint}
+   *
+   * @param retryAfter how long the upstream asked to wait, or null
+   */
   public static Fault throttle(Duration retryAfter) {
     return new Fault(Kind.THROTTLE, 429, Objects.requireNonNull(retryAfter, "retryAfter"));
   }
 
   /**
-   * The protocol's throttling response with {@code retryAfterHeader} sent verbatim as its {@code
-   * Retry-After} header: a hostile or malformed hint ({@code 99999999999999999}, a date in year
-   * 9999, {@code -5}, garbage).
+   * {@return the protocol's throttling response with {@code retryAfterHeader} sent verbatim as its
+   * {@code Retry-After} header: a hostile or malformed hint ({@code 99999999999999999}, a date in
+   * year 9999, {@code -5}, garbage)}
+   *
+   * @param retryAfterHeader the retry after header
    */
   public static Fault throttle(String retryAfterHeader) {
     Objects.requireNonNull(retryAfterHeader, "retryAfterHeader");
     return new Fault(Kind.THROTTLE, 429, Duration.ZERO, retryAfterHeader);
   }
 
-  /** A connection reset. */
+  /** {@return a connection reset} */
   public static Fault connectionReset() {
     return new Fault(Kind.CONNECTION_RESET, 0, Duration.ZERO);
   }
 
-  /** A 200 with garbage. */
+  /** {@return a 200 with garbage} */
   public static Fault malformedBody() {
     return new Fault(Kind.MALFORMED_BODY, 200, Duration.ZERO);
   }
 
-  /** A 200 with half a body. */
+  /** {@return a 200 with half a body} */
   public static Fault truncatedBody() {
     return new Fault(Kind.TRUNCATED_BODY, 200, Duration.ZERO);
   }
 
-  /** A success whose credential expired before it was sent. */
+  /** {@return a success whose credential expired before it was sent} */
   public static Fault expiredCredential() {
     return new Fault(Kind.EXPIRED_CREDENTIAL, 200, Duration.ZERO);
   }
 
-  /** The kind. */
+  /** {@return the kind} */
   public Kind kind() {
     return kind;
   }
 
-  /** The HTTP status, for {@code STATUS} and {@code THROTTLE}. */
+  /** {@return the HTTP status, for {@code STATUS} and {@code THROTTLE}} */
   public int status() {
     return status;
   }
 
-  /** The raw {@code Retry-After} header of a {@link #throttle(String)} fault, if any. */
+  /** {@return the raw {@code Retry-After} header of a {@link #throttle(String)} fault, if any} */
   public Optional<String> rawRetryAfter() {
     return Optional.ofNullable(rawRetryAfter);
   }
 
-  /** The delay for {@code LATENCY}, the retry-after hint for {@code THROTTLE}. */
+  /** {@return the delay for {@code LATENCY}, the retry-after hint for {@code THROTTLE}} */
   public Duration duration() {
     return duration;
   }

@@ -31,17 +31,33 @@ public final class FaultPlan {
     this.clock = clock;
   }
 
-  /** The next request gets {@code fault}. */
+  /**
+   * {@return the next request gets {@code fault}}
+   *
+   * @param fault the fault to inject
+   */
   public synchronized FaultPlan next(Fault fault) {
     return next(1, fault);
   }
 
-  /** Each of the next {@code count} requests gets {@code fault}. */
+  /**
+   * {@return each of the next {@code count} requests gets {@code fault}}
+   *
+   * @param count the count
+   * @param fault the fault to inject
+   */
   public synchronized FaultPlan next(int count, Fault fault) {
     return nextMatching(count, fault, r -> true);
   }
 
-  /** Each of the next {@code count} requests that match {@code which} gets {@code fault}. */
+  /**
+   * Each of the next {@code count} requests that match {@code which} gets {@code fault}.
+   *
+   * @param count the count
+   * @param fault the fault to inject
+   * @param which which of the requests
+   * @return this {@code FaultPlan}
+   */
   public synchronized FaultPlan nextMatching(
       int count, Fault fault, Predicate<EmulatedRequest> which) {
     Objects.requireNonNull(fault, "fault");
@@ -52,19 +68,36 @@ public final class FaultPlan {
     return this;
   }
 
-  /** Every request gets {@code fault} until {@link #clear()}. */
+  /**
+   * Every request gets {@code fault} until {@link #clear()}.
+   *
+   * @param fault every request gets {@code fault} until {@link #clear()}
+   * @return this {@code FaultPlan}
+   */
   public synchronized FaultPlan always(Fault fault) {
     this.standing = Objects.requireNonNull(fault, "fault");
     return this;
   }
 
-  /** Every request in {@code [from, until)} on the emulator's clock gets {@code fault}. */
+  /**
+   * Every request in {@code [from, until)} on the emulator's clock gets {@code fault}.
+   *
+   * @param from the from
+   * @param until the until
+   * @param fault the fault to inject
+   * @return this {@code FaultPlan}
+   */
   public synchronized FaultPlan outage(Instant from, Instant until, Fault fault) {
     windows.add(new Window(from, until, Objects.requireNonNull(fault, "fault")));
     return this;
   }
 
-  /** An outage starting now and lasting {@code length}. */
+  /**
+   * {@return an outage starting now and lasting {@code length}}
+   *
+   * @param length the length
+   * @param fault the fault to inject
+   */
   public synchronized FaultPlan outageFor(Duration length, Fault fault) {
     Instant now = clock.instant();
     return outage(now, now.plus(length), fault);

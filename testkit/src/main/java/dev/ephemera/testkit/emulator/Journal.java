@@ -14,28 +14,41 @@ public final class Journal {
     entries.add(entry);
   }
 
-  /** A copy of every entry. */
+  /** {@return a copy of every entry} */
   public synchronized List<JournalEntry> entries() {
     return List.copyOf(entries);
   }
 
-  /** The entries matching {@code which}. */
+  /**
+   * {@return the entries matching {@code which}}
+   *
+   * @param which which of the requests
+   */
   public synchronized List<JournalEntry> entries(Predicate<JournalEntry> which) {
     return entries.stream().filter(which).toList();
   }
 
-  /** How many entries match {@code which}. */
+  /**
+   * {@return how many entries match {@code which}}
+   *
+   * @param which which of the requests
+   */
   public synchronized int count(Predicate<JournalEntry> which) {
     return (int) entries.stream().filter(which).count();
   }
 
-  /** How many requests had this method and a path starting with {@code pathPrefix}. */
+  /**
+   * {@return how many requests had this method and a path starting with {@code pathPrefix}}
+   *
+   * @param method the method
+   * @param pathPrefix the path prefix
+   */
   public int count(String method, String pathPrefix) {
     return count(
         e -> e.request().method().equals(method) && e.request().path().startsWith(pathPrefix));
   }
 
-  /** How many requests there were. */
+  /** {@return how many requests there were} */
   public synchronized int size() {
     return entries.size();
   }
@@ -45,7 +58,11 @@ public final class Journal {
     entries.clear();
   }
 
-  /** The entries since index {@code from} (for "what happened during this step"). */
+  /**
+   * {@return the entries since index {@code from} (for "what happened during this step")}
+   *
+   * @param from the from
+   */
   public synchronized List<JournalEntry> since(int from) {
     return List.copyOf(entries.subList(Math.min(from, entries.size()), entries.size()));
   }

@@ -28,7 +28,7 @@ public final class LoopbackTls {
 
   private LoopbackTls() {}
 
-  /** A trust store holding only the loopback certificate. */
+  /** {@return a trust store holding only the loopback certificate} */
   public static KeyStore trustStore() {
     try {
       KeyStore trust = KeyStore.getInstance("PKCS12");
@@ -40,7 +40,7 @@ public final class LoopbackTls {
     }
   }
 
-  /** The loopback certificate. */
+  /** {@return the loopback certificate} */
   public static X509Certificate certificate() {
     try {
       Certificate c = keyStore().getCertificate("loopback");
@@ -50,7 +50,7 @@ public final class LoopbackTls {
     }
   }
 
-  /** A trust manager that trusts only the loopback certificate. */
+  /** {@return a trust manager that trusts only the loopback certificate} */
   public static X509TrustManager trustManager() {
     try {
       TrustManagerFactory tmf =
@@ -62,7 +62,7 @@ public final class LoopbackTls {
     }
   }
 
-  /** A TLS context that trusts only the loopback certificate. */
+  /** {@return a TLS context that trusts only the loopback certificate} */
   public static SSLContext sslContext() {
     try {
       SSLContext ctx = SSLContext.getInstance("TLS");
@@ -73,7 +73,7 @@ public final class LoopbackTls {
     }
   }
 
-  /** The PKCS#12 key store (certificate and key) emulators serve with. */
+  /** {@return the PKCS#12 key store (certificate and key) emulators serve with} */
   public static KeyStore keyStore() {
     try (InputStream in = open()) {
       KeyStore ks = KeyStore.getInstance("PKCS12");
@@ -86,7 +86,11 @@ public final class LoopbackTls {
     }
   }
 
-  /** The key store copied to a file (for servers that take a path), in {@code dir}. */
+  /**
+   * {@return the key store copied to a file (for servers that take a path), in {@code dir}}
+   *
+   * @param dir the dir
+   */
   public static Path keyStoreFile(Path dir) {
     try (InputStream in = open()) {
       Path file = dir.resolve("ephemera-loopback.p12");

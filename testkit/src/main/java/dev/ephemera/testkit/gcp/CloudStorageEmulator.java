@@ -38,28 +38,38 @@ public final class CloudStorageEmulator implements AutoCloseable {
     this.emulator = Emulator.builder("cloud-storage", new Protocol()).clock(clock).start();
   }
 
-  /** Starts the endpoint, checking tokens against {@code registry}. */
+  /**
+   * Starts the endpoint, checking tokens against {@code registry}.
+   *
+   * @param registry the registry
+   * @return the running emulator
+   */
   public static CloudStorageEmulator start(GoogleTokenRegistry registry) {
     Objects.requireNonNull(registry, "registry");
     return new CloudStorageEmulator(registry.clock(), registry);
   }
 
-  /** {@code http://127.0.0.1:PORT}: the Storage root URL. */
+  /** {@return {@code http://127.0.0.1:PORT}: the Storage root URL} */
   public String baseUrl() {
     return emulator.baseUrl();
   }
 
-  /** The URL of an object's metadata. */
+  /**
+   * {@return the URL of an object's metadata}
+   *
+   * @param bucket the bucket name
+   * @param object the object
+   */
   public String objectUrl(String bucket, String object) {
     return baseUrl() + "/storage/v1/b/" + bucket + "/o/" + object;
   }
 
-  /** Faults to inject. */
+  /** {@return faults to inject} */
   public FaultPlan faults() {
     return emulator.faults();
   }
 
-  /** What was received, with each request's {@code Authorization} header. */
+  /** {@return what was received, with each request's {@code Authorization} header} */
   public Journal journal() {
     return emulator.journal();
   }

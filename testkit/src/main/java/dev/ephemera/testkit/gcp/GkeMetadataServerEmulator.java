@@ -67,12 +67,16 @@ public final class GkeMetadataServerEmulator implements AutoCloseable {
         Emulator.builder("gke-metadata", new Protocol()).clock(clock).port(b.port).start();
   }
 
-  /** A builder; the emulator stamps expiries on {@code clock}. */
+  /**
+   * {@return a builder; the emulator stamps expiries on {@code clock}}
+   *
+   * @param clock the clock it runs on
+   */
   public static Builder builder(Clock clock) {
     return new Builder(clock);
   }
 
-  /** {@code 127.0.0.1:PORT}: the value for {@code GCE_METADATA_HOST}. */
+  /** {@return {@code 127.0.0.1:PORT}: the value for {@code GCE_METADATA_HOST}} */
   public String hostAndPort() {
     return emulator.hostAndPort();
   }
@@ -80,37 +84,39 @@ public final class GkeMetadataServerEmulator implements AutoCloseable {
   /**
    * What points a GKE pod's Google clients at this metadata server: {@code GCE_METADATA_HOST}, for
    * {@code GoogleWorkloadIdentity.fromEnvironment(Environment.of(map))}.
+   *
+   * @return the environment variable and its value
    */
   public Map<String, String> environment() {
     return Map.of("GCE_METADATA_HOST", hostAndPort());
   }
 
-  /** {@code http://127.0.0.1:PORT}. */
+  /** {@return {@code http://127.0.0.1:PORT}} */
   public String baseUrl() {
     return emulator.baseUrl();
   }
 
-  /** The Google service account the pod's Kubernetes service account is bound to. */
+  /** {@return the Google service account the pod's Kubernetes service account is bound to} */
   public String serviceAccount() {
     return serviceAccount;
   }
 
-  /** Faults to inject. */
+  /** {@return faults to inject} */
   public FaultPlan faults() {
     return emulator.faults();
   }
 
-  /** What was received. */
+  /** {@return what was received} */
   public Journal journal() {
     return emulator.journal();
   }
 
-  /** The registry the minted tokens are recorded in. */
+  /** {@return the registry the minted tokens are recorded in} */
   public GoogleTokenRegistry registry() {
     return registry;
   }
 
-  /** How many distinct access tokens were minted (cache hits do not count). */
+  /** {@return how many distinct access tokens were minted (cache hits do not count)} */
   public int tokensMinted() {
     return minted.get();
   }
@@ -120,7 +126,7 @@ public final class GkeMetadataServerEmulator implements AutoCloseable {
     cache.clear();
   }
 
-  /** The underlying emulator. */
+  /** {@return the underlying emulator} */
   public Emulator emulator() {
     return emulator;
   }
@@ -285,19 +291,34 @@ public final class GkeMetadataServerEmulator implements AutoCloseable {
       this.registry = GoogleTokenRegistry.create(clock);
     }
 
-    /** The bound Google service account's email. */
+    /**
+     * The bound Google service account's email.
+     *
+     * @param email the bound Google service account's email
+     * @return this builder
+     */
     public Builder serviceAccount(String email) {
       this.serviceAccount = Objects.requireNonNull(email, "email");
       return this;
     }
 
-    /** The project id served at {@code project/project-id}. */
+    /**
+     * The project id served at {@code project/project-id}.
+     *
+     * @param projectId the project id served at {@code project/project-id}
+     * @return this builder
+     */
     public Builder projectId(String projectId) {
       this.projectId = Objects.requireNonNull(projectId, "projectId");
       return this;
     }
 
-    /** The lifetime of a freshly minted access token; default 3599 s. */
+    /**
+     * The lifetime of a freshly minted access token; default 3599 s.
+     *
+     * @param lifetime the lifetime of a freshly minted access token; default 3599 s
+     * @return this builder
+     */
     public Builder tokenLifetime(Duration lifetime) {
       this.tokenLifetime = Objects.requireNonNull(lifetime, "lifetime");
       return this;
@@ -306,25 +327,44 @@ public final class GkeMetadataServerEmulator implements AutoCloseable {
     /**
      * The cached token is handed back until no more than this is left; then a new one is minted.
      * Default 5 minutes (GCE's documented behaviour).
+     *
+     * @param window the cached token is handed back until no more than this is left; then a new one
+     *     is minted
+     * @return this builder
      */
     public Builder reissueWithin(Duration window) {
       this.reissueWithin = Objects.requireNonNull(window, "window");
       return this;
     }
 
-    /** The lifetime of an ID token; default 1 hour. */
+    /**
+     * The lifetime of an ID token; default 1 hour.
+     *
+     * @param lifetime the lifetime of an ID token; default 1 hour
+     * @return this builder
+     */
     public Builder idTokenLifetime(Duration lifetime) {
       this.idTokenLifetime = Objects.requireNonNull(lifetime, "lifetime");
       return this;
     }
 
-    /** The registry to record tokens in (share one between emulators). */
+    /**
+     * The registry to record tokens in (share one between emulators).
+     *
+     * @param registry the registry to record tokens in (share one between emulators)
+     * @return this builder
+     */
     public Builder registry(GoogleTokenRegistry registry) {
       this.registry = Objects.requireNonNull(registry, "registry");
       return this;
     }
 
-    /** A fixed port; default 0 (any free port). */
+    /**
+     * A fixed port; default 0 (any free port).
+     *
+     * @param port the port, 0..65535
+     * @return this builder
+     */
     public Builder port(int port) {
       if (port < 0 || port > 65535) {
         throw new IllegalArgumentException("port must be 0..65535: " + port);
@@ -333,7 +373,11 @@ public final class GkeMetadataServerEmulator implements AutoCloseable {
       return this;
     }
 
-    /** Starts the server on loopback: a free port unless {@link #port(int)} fixed one. */
+    /**
+     * Starts the emulator, on a free loopback port unless {@link #port(int)} fixed one.
+     *
+     * @return the running emulator
+     */
     public GkeMetadataServerEmulator start() {
       return new GkeMetadataServerEmulator(this);
     }

@@ -36,7 +36,13 @@ public final class GoogleCloudEmulators implements AutoCloseable {
     this.storage = storage;
   }
 
-  /** Starts all four with their defaults, on {@code clock}, trusting {@code oidc}. */
+  /**
+   * Starts all four with their defaults, on {@code clock}, trusting {@code oidc}.
+   *
+   * @param clock the clock it runs on
+   * @param oidc the OIDC issuer whose tokens are trusted
+   * @return the four running emulators
+   */
   public static GoogleCloudEmulators start(Clock clock, OidcIssuer oidc) {
     Objects.requireNonNull(clock, "clock");
     Objects.requireNonNull(oidc, "oidc");
@@ -49,27 +55,27 @@ public final class GoogleCloudEmulators implements AutoCloseable {
     return new GoogleCloudEmulators(registry, metadata, sts, iam, storage);
   }
 
-  /** The shared registry. */
+  /** {@return the shared registry} */
   public GoogleTokenRegistry registry() {
     return registry;
   }
 
-  /** The GKE metadata server. */
+  /** {@return the GKE metadata server} */
   public GkeMetadataServerEmulator metadata() {
     return metadata;
   }
 
-  /** The Security Token Service. */
+  /** {@return the Security Token Service} */
   public GoogleStsEmulator sts() {
     return sts;
   }
 
-  /** IAM Credentials. */
+  /** {@return IAM Credentials} */
   public IamCredentialsEmulator iam() {
     return iam;
   }
 
-  /** Cloud Storage. */
+  /** {@return cloud Storage} */
   public CloudStorageEmulator storage() {
     return storage;
   }

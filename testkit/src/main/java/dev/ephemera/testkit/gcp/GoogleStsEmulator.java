@@ -83,52 +83,65 @@ public final class GoogleStsEmulator implements AutoCloseable {
     this.emulator = Emulator.builder("google-sts", new Protocol()).clock(clock).https(true).start();
   }
 
-  /** A builder: tokens are stamped on {@code clock}, subject tokens verified by {@code oidc}. */
+  /**
+   * {@return a builder: tokens are stamped on {@code clock}, subject tokens verified by {@code
+   * oidc}}
+   *
+   * @param clock the clock it runs on
+   * @param oidc the OIDC issuer whose tokens are trusted
+   */
   public static Builder builder(Clock clock, OidcIssuer oidc) {
     return new Builder(clock, oidc);
   }
 
-  /** {@code https://127.0.0.1:PORT/v1/token}: the {@code token_url}. */
+  /** {@return {@code https://127.0.0.1:PORT/v1/token}: the {@code token_url}} */
   public String tokenUrl() {
     return emulator.baseUrl() + "/v1/token";
   }
 
-  /** {@code https://127.0.0.1:PORT}. */
+  /** {@return {@code https://127.0.0.1:PORT}} */
   public String baseUrl() {
     return emulator.baseUrl();
   }
 
-  /** The workload identity pool provider: the {@code audience} of the configuration. */
+  /** {@return the workload identity pool provider: the {@code audience} of the configuration} */
   public String provider() {
     return provider;
   }
 
-  /** The audience a projected token must carry: {@code https://iam.googleapis.com/projects/...}. */
+  /**
+   * {@return the audience a projected token must carry: {@code
+   * https://iam.googleapis.com/projects/...}}
+   */
   public String subjectTokenAudience() {
     return allowedAudience;
   }
 
-  /** The access boundary a downscoped token was minted with, as the client sent it. */
+  /**
+   * {@return the access boundary a downscoped token was minted with, as the client sent it}
+   *
+   * @param token the token
+   */
   public Optional<String> accessBoundaryOf(String token) {
     return registry.accessBoundaryOf(token);
   }
 
-  /** Faults to inject. */
+  /** {@return faults to inject} */
   public FaultPlan faults() {
     return emulator.faults();
   }
 
-  /** What was received. */
+  /** {@return what was received} */
   public Journal journal() {
     return emulator.journal();
   }
 
-  /** The registry the minted tokens are recorded in. */
+  /** {@return the registry the minted tokens are recorded in} */
   public GoogleTokenRegistry registry() {
     return registry;
   }
 
-  /** The underlying emulator. */
+  /** {@return the underlying emulator} */
   public Emulator emulator() {
     return emulator;
   }
@@ -343,6 +356,10 @@ public final class GoogleStsEmulator implements AutoCloseable {
 
     /**
      * The workload identity pool provider's full resource name ({@code //iam.googleapis.com/...}).
+     *
+     * @param provider the workload identity pool provider's full resource name ({@code
+     *     //iam.googleapis.com/...})
+     * @return this builder
      */
     public Builder provider(String provider) {
       Objects.requireNonNull(provider, "provider");
@@ -353,19 +370,36 @@ public final class GoogleStsEmulator implements AutoCloseable {
       return this;
     }
 
-    /** The audience projected tokens must carry; default {@code https://iam.googleapis.com/...}. */
+    /**
+     * The audience projected tokens must carry; default {@code https://iam.googleapis.com/...}.
+     *
+     * @param audience the audience projected tokens must carry; default {@code
+     *     https://iam.googleapis.com/...}
+     * @return this builder
+     */
     public Builder allowedAudience(String audience) {
       this.allowedAudience = Objects.requireNonNull(audience, "audience");
       return this;
     }
 
-    /** The lifetime of a federated token; default 3599 s. */
+    /**
+     * The lifetime of a federated token; default 3599 s.
+     *
+     * @param lifetime the lifetime of a federated token; default 3599 s
+     * @return this builder
+     */
     public Builder tokenLifetime(Duration lifetime) {
       this.tokenLifetime = Objects.requireNonNull(lifetime, "lifetime");
       return this;
     }
 
-    /** Whether a downscoped token's response carries {@code expires_in}; default false. */
+    /**
+     * Whether a downscoped token's response carries {@code expires_in}; default false.
+     *
+     * @param include whether a downscoped token's response carries {@code expires_in}; default
+     *     false
+     * @return this builder
+     */
     public Builder downscopedExpiresIn(boolean include) {
       this.downscopedExpiresIn = include;
       return this;
@@ -373,19 +407,32 @@ public final class GoogleStsEmulator implements AutoCloseable {
 
     /**
      * The provider's attribute condition; a subject it rejects gets {@code unauthorized_client}.
+     *
+     * @param condition the provider's attribute condition; a subject it rejects gets {@code
+     *     unauthorized_client}
+     * @return this builder
      */
     public Builder attributeCondition(Predicate<VerifiedToken> condition) {
       this.attributeCondition = Objects.requireNonNull(condition, "condition");
       return this;
     }
 
-    /** The registry to record tokens in and check downscoping subjects against. */
+    /**
+     * The registry to record tokens in and check downscoping subjects against.
+     *
+     * @param registry the registry to record tokens in and check downscoping subjects against
+     * @return this builder
+     */
     public Builder registry(GoogleTokenRegistry registry) {
       this.registry = Objects.requireNonNull(registry, "registry");
       return this;
     }
 
-    /** Starts the service on a free loopback port, over HTTPS. */
+    /**
+     * Starts the service on a free loopback port, over HTTPS.
+     *
+     * @return the running emulator
+     */
     public GoogleStsEmulator start() {
       return new GoogleStsEmulator(this);
     }

@@ -23,7 +23,16 @@ public record GoogleToken(
     Instant expiresAt,
     @Nullable String accessBoundary) {
 
-  /** Copies the scopes. */
+  /**
+   * Copies the scopes.
+   *
+   * @param accessBoundary the Credential Access Boundary it is limited to, as the JSON the client
+   *     sent; {@code null} when it is not downscoped
+   * @param expiresAt when it stops working, on the emulators' clock
+   * @param minter the emulator that minted it ({@code metadata}, {@code sts}, {@code iam})
+   * @param principal who the token acts as (a service account email or a federated principal)
+   * @param scopes the OAuth scopes it carries
+   */
   public GoogleToken {
     Objects.requireNonNull(minter, "minter");
     Objects.requireNonNull(principal, "principal");
@@ -31,7 +40,7 @@ public record GoogleToken(
     Objects.requireNonNull(expiresAt, "expiresAt");
   }
 
-  /** The access boundary, if the token is downscoped. */
+  /** {@return the access boundary, if the token is downscoped} */
   public Optional<String> boundary() {
     return Optional.ofNullable(accessBoundary);
   }

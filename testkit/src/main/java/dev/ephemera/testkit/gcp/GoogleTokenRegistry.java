@@ -23,33 +23,49 @@ public final class GoogleTokenRegistry {
     this.clock = clock;
   }
 
-  /** A registry that judges expiry on {@code clock}. */
+  /**
+   * {@return a registry that judges expiry on {@code clock}}
+   *
+   * @param clock the clock it runs on
+   */
   public static GoogleTokenRegistry create(Clock clock) {
     return new GoogleTokenRegistry(Objects.requireNonNull(clock, "clock"));
   }
 
-  /** The clock expiries are judged on. */
+  /** {@return the clock expiries are judged on} */
   public Clock clock() {
     return clock;
   }
 
-  /** A token that is known and not expired now. */
+  /**
+   * {@return a token that is known and not expired now}
+   *
+   * @param token the token
+   */
   public Optional<GoogleToken> lookup(String token) {
     GoogleToken t = tokens.get(token);
     return t != null && t.expiresAt().isAfter(clock.instant()) ? Optional.of(t) : Optional.empty();
   }
 
-  /** A token that was minted here, expired or not. */
+  /**
+   * {@return a token that was minted here, expired or not}
+   *
+   * @param token the token
+   */
   public Optional<GoogleToken> find(String token) {
     return Optional.ofNullable(tokens.get(token));
   }
 
-  /** The access boundary of a downscoped token, as the JSON the client sent. */
+  /**
+   * {@return the access boundary of a downscoped token, as the JSON the client sent}
+   *
+   * @param token the token
+   */
   public Optional<String> accessBoundaryOf(String token) {
     return find(token).flatMap(GoogleToken::boundary);
   }
 
-  /** How many tokens were minted. */
+  /** {@return how many tokens were minted} */
   public int size() {
     return tokens.size();
   }

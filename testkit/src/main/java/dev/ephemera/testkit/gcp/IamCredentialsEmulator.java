@@ -67,42 +67,50 @@ public final class IamCredentialsEmulator implements AutoCloseable {
         Emulator.builder("iam-credentials", new Protocol()).clock(clock).https(true).start();
   }
 
-  /** A builder; tokens are stamped on {@code clock}. */
+  /**
+   * {@return a builder; tokens are stamped on {@code clock}}
+   *
+   * @param clock the clock it runs on
+   */
   public static Builder builder(Clock clock) {
     return new Builder(clock);
   }
 
-  /** The {@code service_account_impersonation_url} for {@code email}. */
+  /**
+   * {@return the {@code service_account_impersonation_url} for {@code email}}
+   *
+   * @param email the service account email
+   */
   public String impersonationUrl(String email) {
     return emulator.baseUrl() + "/v1/projects/-/serviceAccounts/" + email + ":generateAccessToken";
   }
 
-  /** {@code https://127.0.0.1:PORT}. */
+  /** {@return {@code https://127.0.0.1:PORT}} */
   public String baseUrl() {
     return emulator.baseUrl();
   }
 
-  /** The first configured service account. */
+  /** {@return the first configured service account} */
   public String serviceAccount() {
     return serviceAccounts.iterator().next();
   }
 
-  /** Faults to inject. */
+  /** {@return faults to inject} */
   public FaultPlan faults() {
     return emulator.faults();
   }
 
-  /** What was received. */
+  /** {@return what was received} */
   public Journal journal() {
     return emulator.journal();
   }
 
-  /** The registry tokens are checked against and recorded in. */
+  /** {@return the registry tokens are checked against and recorded in} */
   public GoogleTokenRegistry registry() {
     return registry;
   }
 
-  /** The underlying emulator. */
+  /** {@return the underlying emulator} */
   public Emulator emulator() {
     return emulator;
   }
@@ -271,37 +279,64 @@ public final class IamCredentialsEmulator implements AutoCloseable {
 
     /**
      * Adds a service account that exists; default {@code app@my-project.iam.gserviceaccount.com}.
+     *
+     * @param email the service account email
+     * @return this builder
      */
     public Builder serviceAccount(String email) {
       serviceAccounts.add(Objects.requireNonNull(email, "email"));
       return this;
     }
 
-    /** The longest lifetime allowed (the org policy); default 1 hour. */
+    /**
+     * The longest lifetime allowed (the org policy); default 1 hour.
+     *
+     * @param max the longest lifetime allowed (the org policy); default 1 hour
+     * @return this builder
+     */
     public Builder maxLifetime(Duration max) {
       this.maxLifetime = Objects.requireNonNull(max, "max");
       return this;
     }
 
-    /** Which callers may impersonate (the IAM binding); default everyone with a live token. */
+    /**
+     * Which callers may impersonate (the IAM binding); default everyone with a live token.
+     *
+     * @param permit the permit
+     * @return this builder
+     */
     public Builder permit(Predicate<GoogleToken> permit) {
       this.permit = Objects.requireNonNull(permit, "permit");
       return this;
     }
 
-    /** How {@code expireTime} is written; default RFC 3339 UTC without fractions. */
+    /**
+     * How {@code expireTime} is written; default RFC 3339 UTC without fractions.
+     *
+     * @param format how {@code expireTime} is written; default RFC 3339 UTC without fractions
+     * @return this builder
+     */
     public Builder expireTimeFormat(Function<Instant, String> format) {
       this.expireTimeFormat = Objects.requireNonNull(format, "format");
       return this;
     }
 
-    /** The registry callers' tokens are checked against and new tokens recorded in. */
+    /**
+     * The registry callers' tokens are checked against and new tokens recorded in.
+     *
+     * @param registry the registry callers' tokens are checked against and new tokens recorded in
+     * @return this builder
+     */
     public Builder registry(GoogleTokenRegistry registry) {
       this.registry = Objects.requireNonNull(registry, "registry");
       return this;
     }
 
-    /** Starts the service on a free loopback port, over HTTPS. */
+    /**
+     * Starts the service on a free loopback port, over HTTPS.
+     *
+     * @return the running emulator
+     */
     public IamCredentialsEmulator start() {
       if (serviceAccounts.isEmpty()) {
         serviceAccounts.add("app@my-project.iam.gserviceaccount.com");

@@ -77,32 +77,52 @@ public final class OidcIssuer implements AutoCloseable {
                 aResponse().withHeader("Content-Type", "application/json").withBody(discovery)));
   }
 
-  /** Starts an issuer on a loopback port, stamping tokens with {@code clock}. */
+  /**
+   * Starts an issuer on a loopback port, stamping tokens with {@code clock}.
+   *
+   * @param clock the clock it runs on
+   * @return the running issuer
+   */
   public static OidcIssuer start(Clock clock) {
     return new OidcIssuer(Objects.requireNonNull(clock, "clock"));
   }
 
-  /** The {@code iss} of every token: this issuer's loopback URL. */
+  /** {@return the {@code iss} of every token: this issuer's loopback URL} */
   public String issuerUrl() {
     return issuerUrl;
   }
 
-  /** The JWKS URL. */
+  /** {@return the JWKS URL} */
   public String jwksUrl() {
     return issuerUrl + "/openid/v1/jwks";
   }
 
-  /** The signing key's id. */
+  /** {@return the signing key's id} */
   public String keyId() {
     return key.getKeyID();
   }
 
-  /** Mints a projected token for {@code account}, valid for {@code ttl} from now. */
+  /**
+   * Mints a projected token for {@code account}, valid for {@code ttl} from now.
+   *
+   * @param account the service account
+   * @param audience the audience ({@code aud}) the token must carry
+   * @param ttl the time to live; positive
+   * @return the signed token (a compact JWT)
+   */
   public String mint(ServiceAccount account, String audience, Duration ttl) {
     return mint(account, List.of(audience), ttl, Map.of());
   }
 
-  /** Mints a token with extra claims (override or add to the standard ones). */
+  /**
+   * Mints a token with extra claims (override or add to the standard ones).
+   *
+   * @param account the service account
+   * @param audiences the audiences
+   * @param ttl the time to live; positive
+   * @param extra the extra
+   * @return the signed token (a compact JWT)
+   */
   public String mint(
       ServiceAccount account, List<String> audiences, Duration ttl, Map<String, Object> extra) {
     Instant now = clock.instant();
@@ -143,6 +163,12 @@ public final class OidcIssuer implements AutoCloseable {
   /**
    * Projects a token for {@code account} into {@code file} (like the kubelet) and returns a handle
    * to rotate it.
+   *
+   * @param file the file
+   * @param account the service account
+   * @param audience the audience ({@code aud}) the token must carry
+   * @param ttl the time to live; positive
+   * @return a handle on the projected file
    */
   public TokenFile project(Path file, ServiceAccount account, String audience, Duration ttl) {
     return new TokenFile(this, file, account, audience, ttl).rotate();
@@ -153,6 +179,9 @@ public final class OidcIssuer implements AutoCloseable {
    * issuer's key, {@code iss}, {@code aud} containing {@code audience}, {@code exp} and {@code nbf}
    * on the issuer's clock.
    *
+   * @param token the token
+   * @param audience the audience ({@code aud}) the token must carry
+   * @return the verified token
    * @throws TokenRejectedException naming the failed check
    */
   public VerifiedToken verify(String token, String audience) {

@@ -9,7 +9,12 @@ import java.util.Objects;
  * @param name the service account's name
  */
 public record ServiceAccount(String namespace, String name) {
-  /** Validates that both parts are non-blank. */
+  /**
+   * Validates that both parts are non-blank.
+   *
+   * @param name the service account's name
+   * @param namespace the namespace
+   */
   public ServiceAccount {
     Objects.requireNonNull(namespace, "namespace");
     Objects.requireNonNull(name, "name");
@@ -18,12 +23,17 @@ public record ServiceAccount(String namespace, String name) {
     }
   }
 
-  /** A service account. */
+  /**
+   * {@return a service account}
+   *
+   * @param namespace the namespace
+   * @param name the service account's name
+   */
   public static ServiceAccount of(String namespace, String name) {
     return new ServiceAccount(namespace, name);
   }
 
-  /** The token subject: {@code system:serviceaccount:NAMESPACE:NAME}. */
+  /** {@return the token subject: {@code system:serviceaccount:NAMESPACE:NAME}} */
   public String subject() {
     return "system:serviceaccount:" + namespace + ":" + name;
   }

@@ -28,28 +28,37 @@ public final class TokenFile {
     this.ttl = ttl;
   }
 
-  /** The file's path. */
+  /** {@return the file's path} */
   public Path path() {
     return path;
   }
 
-  /** The service account the tokens assert. */
+  /** {@return the service account the tokens assert} */
   public ServiceAccount account() {
     return account;
   }
 
-  /** The token currently in the file. */
+  /** {@return the token currently in the file} */
   public String currentToken() {
     return current;
   }
 
-  /** Mints a fresh token (on the issuer's clock) and swaps it in atomically. */
+  /**
+   * Mints a fresh token (on the issuer's clock) and swaps it in atomically.
+   *
+   * @return this {@code TokenFile}
+   */
   public TokenFile rotate() {
     write(issuer.mint(account, audience, ttl));
     return this;
   }
 
-  /** Writes arbitrary content (for tests of garbage or empty files), atomically. */
+  /**
+   * Writes arbitrary content (for tests of garbage or empty files), atomically.
+   *
+   * @param content the content
+   * @return this {@code TokenFile}
+   */
   public TokenFile write(String content) {
     try {
       Path tmp = path.resolveSibling(".." + path.getFileName() + ".tmp");

@@ -20,15 +20,21 @@ public final class TokenRejectedException extends RuntimeException {
     NOT_YET_VALID
   }
 
+  /** Which check failed. */
   private final Problem problem;
 
-  /** An exception for a failed check. */
+  /**
+   * An exception for a failed check.
+   *
+   * @param problem the problem
+   * @param message the message, with no secret in it
+   */
   public TokenRejectedException(Problem problem, String message) {
     super(message);
     this.problem = problem;
   }
 
-  /** Which check failed. */
+  /** {@return which check failed} */
   public Problem problem() {
     return problem;
   }

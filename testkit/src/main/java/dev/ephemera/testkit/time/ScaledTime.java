@@ -35,8 +35,10 @@ public final class ScaledTime implements Timebase, AutoCloseable {
   }
 
   /**
-   * Time starting at {@code start} and running {@code speed} times faster than real time.
+   * {@return time starting at {@code start} and running {@code speed} times faster than real time}
    *
+   * @param start the first instant
+   * @param speed the speed
    * @throws IllegalArgumentException if {@code speed} is not positive
    */
   public static ScaledTime of(Instant start, double speed) {
@@ -46,17 +48,17 @@ public final class ScaledTime implements Timebase, AutoCloseable {
     return new ScaledTime(start, speed);
   }
 
-  /** The speed-up factor. */
+  /** {@return the speed-up factor} */
   public double speed() {
     return speed;
   }
 
-  /** Scaled nanoseconds since creation. */
+  /** {@return scaled nanoseconds since creation} */
   public long nanoTime() {
     return (long) ((System.nanoTime() - originNanos) * speed);
   }
 
-  /** The scaled wall time. */
+  /** {@return the scaled wall time} */
   public Instant now() {
     return start.plusNanos(nanoTime());
   }
@@ -108,7 +110,11 @@ public final class ScaledTime implements Timebase, AutoCloseable {
     };
   }
 
-  /** Real time that corresponds to {@code scaled}. */
+  /**
+   * {@return real time that corresponds to {@code scaled}}
+   *
+   * @param scaled the scaled
+   */
   public Duration toReal(Duration scaled) {
     return Duration.ofNanos((long) (scaled.toNanos() / speed));
   }

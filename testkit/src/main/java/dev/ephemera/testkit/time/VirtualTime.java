@@ -56,24 +56,37 @@ public final class VirtualTime implements Timebase {
   }
 
   /**
-   * Virtual time starting at {@link #DEFAULT_START}, its jitter seeded from the system property
-   * {@value #SEED_PROPERTY} when set (to replay a run), else from a fresh random seed.
+   * {@return virtual time starting at {@link #DEFAULT_START}, its jitter seeded from the system
+   * property {@value #SEED_PROPERTY} when set (to replay a run), else from a fresh random seed}
    */
   public static VirtualTime create() {
     return new VirtualTime(DEFAULT_START, defaultSeed(), true);
   }
 
-  /** Virtual time starting at {@link #DEFAULT_START} whose jitter comes from {@code seed}. */
+  /**
+   * {@return virtual time starting at {@link #DEFAULT_START} whose jitter comes from {@code seed}}
+   *
+   * @param seed the jitter seed
+   */
   public static VirtualTime create(long seed) {
     return new VirtualTime(DEFAULT_START, seed, false);
   }
 
-  /** Virtual time starting at {@code start}, seeded as {@link #create()} is. */
+  /**
+   * {@return virtual time starting at {@code start}, seeded as {@link #create()} is}
+   *
+   * @param start the first instant
+   */
   public static VirtualTime startingAt(Instant start) {
     return new VirtualTime(Objects.requireNonNull(start, "start"), defaultSeed(), true);
   }
 
-  /** Virtual time starting at {@code start} whose jitter comes from {@code seed}. */
+  /**
+   * {@return virtual time starting at {@code start} whose jitter comes from {@code seed}}
+   *
+   * @param start the first instant
+   * @param seed the jitter seed
+   */
   public static VirtualTime startingAt(Instant start, long seed) {
     return new VirtualTime(Objects.requireNonNull(start, "start"), seed, false);
   }
@@ -94,7 +107,10 @@ public final class VirtualTime implements Timebase {
     return ThreadLocalRandom.current().nextLong();
   }
 
-  /** The seed behind every jitter this timebase hands out: rerun with it to replay a failure. */
+  /**
+   * {@return the seed behind every jitter this timebase hands out: rerun with it to replay a
+   * failure}
+   */
   public long seed() {
     return seed;
   }
@@ -125,8 +141,9 @@ public final class VirtualTime implements Timebase {
   }
 
   /**
-   * The upstreams' clock: the same virtual time, but not moved by {@link #jumpWallClock}. Give it
-   * to emulators and the OIDC issuer, so a test can put the workload's clock off against theirs.
+   * {@return the upstreams' clock: the same virtual time, but not moved by {@link #jumpWallClock}}
+   * Give it to emulators and the OIDC issuer, so a test can put the workload's clock off against
+   * theirs.
    */
   public Clock upstreamClock() {
     return upstreamClock;
@@ -142,17 +159,17 @@ public final class VirtualTime implements Timebase {
     return scheduler;
   }
 
-  /** The current wall time. */
+  /** {@return the current wall time} */
   public Instant now() {
     return clock.instant();
   }
 
-  /** Elapsed virtual time since creation (unaffected by wall-clock jumps). */
+  /** {@return elapsed virtual time since creation (unaffected by wall-clock jumps)} */
   public Duration elapsed() {
     return Duration.ofNanos(nanoTime());
   }
 
-  /** The ticker's reading. */
+  /** {@return the ticker's reading} */
   public long nanoTime() {
     synchronized (lock) {
       return nanos;
@@ -162,6 +179,7 @@ public final class VirtualTime implements Timebase {
   /**
    * Moves time forward by {@code duration}, running every task that falls due on the way.
    *
+   * @param duration the duration
    * @throws IllegalArgumentException if {@code duration} is negative
    */
   public void advance(Duration duration) {
@@ -177,7 +195,11 @@ public final class VirtualTime implements Timebase {
     runUntil(target);
   }
 
-  /** Advances to {@code instant} on the wall clock (no-op if it is not in the future). */
+  /**
+   * Advances to {@code instant} on the wall clock (no-op if it is not in the future).
+   *
+   * @param instant the instant
+   */
   public void advanceTo(Instant instant) {
     Duration d = Duration.between(now(), instant);
     if (!d.isNegative()) {
@@ -194,6 +216,8 @@ public final class VirtualTime implements Timebase {
    * Jumps the local wall clock ({@link #clock()}) by {@code delta} (either way) without moving the
    * ticker, the {@link #upstreamClock()} or running tasks: an NTP step or a VM resume on the
    * workload's machine. Lifetimes measured on the ticker must not notice.
+   *
+   * @param delta the delta
    */
   public void jumpWallClock(Duration delta) {
     synchronized (lock) {
@@ -201,7 +225,7 @@ public final class VirtualTime implements Timebase {
     }
   }
 
-  /** Tasks scheduled and not yet run or cancelled. */
+  /** {@return Tasks scheduled and not yet run or cancelled} */
   public int pendingTasks() {
     synchronized (lock) {
       queue.removeIf(e -> e.cancelled);
@@ -209,7 +233,7 @@ public final class VirtualTime implements Timebase {
     }
   }
 
-  /** When the next pending task falls due, or empty. */
+  /** {@return when the next pending task falls due, or empty} */
   public java.util.Optional<Duration> nextTaskIn() {
     synchronized (lock) {
       queue.removeIf(e -> e.cancelled);

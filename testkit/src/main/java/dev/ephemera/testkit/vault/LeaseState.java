@@ -28,12 +28,12 @@ public record LeaseState(
     Ending ending,
     @Nullable Instant endedAt) {
 
-  /** True while the lease is valid. */
+  /** {@return true while the lease is valid} */
   public boolean alive() {
     return ending == Ending.ALIVE;
   }
 
-  /** When it ended, if it did. */
+  /** {@return when it ended, if it did} */
   public Optional<Instant> ended() {
     return Optional.ofNullable(endedAt);
   }

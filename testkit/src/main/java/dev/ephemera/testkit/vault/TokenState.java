@@ -31,17 +31,30 @@ public record TokenState(
     Ending ending,
     @Nullable Instant endedAt) {
 
-  /** Copies the list. */
+  /**
+   * Copies the list.
+   *
+   * @param accessor the token's accessor
+   * @param authPath the login path, e.g. {@code auth/kubernetes/login}
+   * @param endedAt when it ended, or {@code null} while alive
+   * @param ending how it ended, or {@link Ending#ALIVE}
+   * @param expiresAt when its current TTL ends
+   * @param issuedAt when it was issued
+   * @param maxExpiresAt when its max TTL ends
+   * @param policies its policies
+   * @param renewals how many renew-self calls succeeded
+   * @param role the role it logged in with
+   */
   public TokenState {
     policies = List.copyOf(policies);
   }
 
-  /** True while the token is valid. */
+  /** {@return true while the token is valid} */
   public boolean alive() {
     return ending == Ending.ALIVE;
   }
 
-  /** When it ended, if it did. */
+  /** {@return when it ended, if it did} */
   public Optional<Instant> ended() {
     return Optional.ofNullable(endedAt);
   }

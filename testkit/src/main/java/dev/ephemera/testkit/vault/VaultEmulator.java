@@ -44,19 +44,34 @@ public final class VaultEmulator implements AutoCloseable {
         Emulator.builder("vault", protocol).clock(b.clock).https(b.https).port(b.port).start();
   }
 
-  /** A builder for an emulator on {@code clock} (use the test's virtual clock). */
+  /**
+   * {@return a builder for an emulator on {@code clock} (use the test's virtual clock)}
+   *
+   * @param clock the clock it runs on
+   */
   public static Builder builder(Clock clock) {
     return new Builder(clock);
   }
 
   // ------------------------------------------------------------------ configuration
 
-  /** Registers a Kubernetes auth role on the mount {@code kubernetes}. */
+  /**
+   * Registers a Kubernetes auth role on the mount {@code kubernetes}.
+   *
+   * @param role the role
+   * @return this emulator
+   */
   public VaultEmulator kubernetesRole(VaultRole role) {
     return kubernetesRole("kubernetes", role);
   }
 
-  /** Registers a Kubernetes auth role on {@code mount} (e.g. {@code k8s-prod}). */
+  /**
+   * Registers a Kubernetes auth role on {@code mount} (e.g. {@code k8s-prod}).
+   *
+   * @param mount the auth or secrets mount (e.g. {@code kubernetes})
+   * @param role the role
+   * @return this {@code VaultEmulator}
+   */
   public VaultEmulator kubernetesRole(String mount, VaultRole role) {
     protocol.addRole(AuthMethod.KUBERNETES, mount, role);
     return this;
@@ -65,12 +80,21 @@ public final class VaultEmulator implements AutoCloseable {
   /**
    * Registers a JWT auth role on the mount {@code jwt}; the first role of a mount is its {@code
    * default_role}.
+   *
+   * @param role the role
+   * @return this emulator
    */
   public VaultEmulator jwtRole(VaultRole role) {
     return jwtRole("jwt", role);
   }
 
-  /** Registers a JWT auth role on {@code mount}. */
+  /**
+   * Registers a JWT auth role on {@code mount}.
+   *
+   * @param mount the auth or secrets mount (e.g. {@code kubernetes})
+   * @param role the role
+   * @return this {@code VaultEmulator}
+   */
   public VaultEmulator jwtRole(String mount, VaultRole role) {
     protocol.addRole(AuthMethod.JWT, mount, role);
     return this;
@@ -78,17 +102,31 @@ public final class VaultEmulator implements AutoCloseable {
 
   /**
    * Registers an AppRole role on the mount {@code approle}; returns its role id and a secret id.
+   *
+   * @param role the role
+   * @return the role id and the first secret id
    */
   public AppRoleCredentials appRole(VaultRole role) {
     return appRole("approle", role);
   }
 
-  /** Registers an AppRole role on {@code mount}; returns its role id and a first secret id. */
+  /**
+   * Registers an AppRole role on {@code mount}; returns its role id and a first secret id.
+   *
+   * @param mount the auth or secrets mount (e.g. {@code kubernetes})
+   * @param role the role
+   * @return the role id and the first secret id
+   */
   public AppRoleCredentials appRole(String mount, VaultRole role) {
     return protocol.addAppRole(mount, role);
   }
 
-  /** Issues another secret id for an AppRole role. */
+  /**
+   * Issues another secret id for an AppRole role.
+   *
+   * @param roleName the role name
+   * @return the new secret id
+   */
   public String newSecretId(String roleName) {
     return protocol.newSecretId(roleName);
   }
@@ -96,6 +134,10 @@ public final class VaultEmulator implements AutoCloseable {
   /**
    * Issues a secret id for an AppRole role and response-wraps it: the returned wrapping token can
    * be unwrapped once through {@code sys/wrapping/unwrap} within {@code ttl}.
+   *
+   * @param roleName the role name
+   * @param ttl the time to live; positive
+   * @return the wrapping token
    */
   public String wrapSecretId(String roleName, Duration ttl) {
     return protocol.wrapSecretId(roleName, ttl);
@@ -104,6 +146,12 @@ public final class VaultEmulator implements AutoCloseable {
   /**
    * Mounts a dynamic secret at {@code path} (e.g. {@code database/creds/app}): every read creates a
    * lease with a fresh username and password.
+   *
+   * @param path the path
+   * @param ttl the time to live; positive
+   * @param maxTtl the maximum time to live; positive
+   * @param renewable the renewable
+   * @return this {@code VaultEmulator}
    */
   public VaultEmulator dynamicSecret(
       String path, Duration ttl, Duration maxTtl, boolean renewable) {
@@ -111,12 +159,24 @@ public final class VaultEmulator implements AutoCloseable {
     return this;
   }
 
-  /** Writes a new version of a KV v2 secret; returns its version number. */
+  /**
+   * Writes a new version of a KV v2 secret; returns its version number.
+   *
+   * @param mount the auth or secrets mount (e.g. {@code kubernetes})
+   * @param path the path
+   * @param data the data
+   * @return the new version number
+   */
   public int putKv(String mount, String path, Map<String, String> data) {
     return protocol.putKv(mount, path, data);
   }
 
-  /** Soft-deletes the latest version of a KV v2 secret. */
+  /**
+   * Soft-deletes the latest version of a KV v2 secret.
+   *
+   * @param mount the auth or secrets mount (e.g. {@code kubernetes})
+   * @param path the path
+   */
   public void deleteKv(String mount, String path) {
     protocol.deleteKv(mount, path);
   }
@@ -131,46 +191,60 @@ public final class VaultEmulator implements AutoCloseable {
     protocol.setSealed(false);
   }
 
-  /** Revokes a token as an operator would (the client is not told). */
+  /**
+   * Revokes a token as an operator would (the client is not told).
+   *
+   * @param accessor the token accessor
+   */
   public void revokeToken(String accessor) {
     protocol.revokeByAccessor(accessor);
   }
 
   // ------------------------------------------------------------------ state
 
-  /** Every token issued so far, in order, with how it ended. */
+  /** {@return every token issued so far, in order, with how it ended} */
   public List<TokenState> tokens() {
     return protocol.tokens();
   }
 
-  /** One token by accessor. */
+  /**
+   * {@return one token by accessor}
+   *
+   * @param accessor the token accessor
+   */
   public Optional<TokenState> token(String accessor) {
     return tokens().stream().filter(t -> t.accessor().equals(accessor)).findFirst();
   }
 
-  /** Every lease issued so far, in order, with how it ended. */
+  /** {@return every lease issued so far, in order, with how it ended} */
   public List<LeaseState> leases() {
     return protocol.leases();
   }
 
-  /** One lease by id. */
+  /**
+   * {@return one lease by id}
+   *
+   * @param leaseId the lease id
+   */
   public Optional<LeaseState> lease(String leaseId) {
     return leases().stream().filter(l -> l.leaseId().equals(leaseId)).findFirst();
   }
 
-  /** The tokens still valid now. */
+  /** {@return the tokens still valid now} */
   public List<TokenState> liveTokens() {
     return tokens().stream().filter(TokenState::alive).toList();
   }
 
-  /** The leases still valid now. */
+  /** {@return the leases still valid now} */
   public List<LeaseState> liveLeases() {
     return leases().stream().filter(LeaseState::alive).toList();
   }
 
   /**
-   * The accessor Vault knows for a token value (what a client's {@code VaultToken.id()} should be),
-   * or empty.
+   * {@return the accessor Vault knows for a token value (what a client's {@code VaultToken.id()}
+   * should be), or empty}
+   *
+   * @param token the token
    */
   public Optional<String> accessorOf(String token) {
     return protocol.accessorOf(token);
@@ -178,12 +252,12 @@ public final class VaultEmulator implements AutoCloseable {
 
   // ------------------------------------------------------------------ server
 
-  /** The address clients use as {@code VAULT_ADDR}. */
+  /** {@return the address clients use as {@code VAULT_ADDR}} */
   public String address() {
     return server.baseUrl();
   }
 
-  /** The address as a URI. */
+  /** {@return the address as a URI} */
   public URI uri() {
     return server.baseUri();
   }
@@ -193,6 +267,10 @@ public final class VaultEmulator implements AutoCloseable {
    * {@code VAULT_ADDR}, {@code VAULT_ROLE} and {@code VAULT_JWT_FILE} (the projected token), for
    * {@code VaultCredentials.fromEnvironment(Environment.of(map))}. Add {@code VAULT_NAMESPACE} for
    * a namespaced emulator.
+   *
+   * @param role the Kubernetes auth role
+   * @param token the projected token file the pod mounts
+   * @return the environment variables and their values
    */
   public Map<String, String> environment(String role, TokenFile token) {
     return Map.of(
@@ -201,17 +279,17 @@ public final class VaultEmulator implements AutoCloseable {
         "VAULT_JWT_FILE", token.path().toString());
   }
 
-  /** The faults to inject. */
+  /** {@return the faults to inject} */
   public FaultPlan faults() {
     return server.faults();
   }
 
-  /** Every request received. */
+  /** {@return every request received} */
   public Journal journal() {
     return server.journal();
   }
 
-  /** The underlying emulator server. */
+  /** {@return the underlying emulator server} */
   public Emulator server() {
     return server;
   }
@@ -239,13 +317,23 @@ public final class VaultEmulator implements AutoCloseable {
       this.clock = Objects.requireNonNull(clock, "clock");
     }
 
-    /** The issuer Kubernetes and JWT logins trust (required for those logins). */
+    /**
+     * The issuer Kubernetes and JWT logins trust (required for those logins).
+     *
+     * @param oidc the issuer Kubernetes and JWT logins trust (required for those logins)
+     * @return this builder
+     */
     public Builder oidc(OidcIssuer oidc) {
       this.oidc = Objects.requireNonNull(oidc, "oidc");
       return this;
     }
 
-    /** Serve HTTPS with the testkit's loopback certificate. */
+    /**
+     * Serve HTTPS with the testkit's loopback certificate.
+     *
+     * @param https {@code true} to serve HTTPS
+     * @return this builder
+     */
     public Builder https(boolean https) {
       this.https = https;
       return this;
@@ -254,19 +342,32 @@ public final class VaultEmulator implements AutoCloseable {
     /**
      * Puts every mount, role and token in this Enterprise namespace (e.g. {@code team-a/}):
      * requests must name it in {@code X-Vault-Namespace} or as a path prefix.
+     *
+     * @param namespace the namespace
+     * @return this builder
      */
     public Builder namespace(String namespace) {
       this.namespace = VaultPaths.normalizeNamespace(Objects.requireNonNull(namespace));
       return this;
     }
 
-    /** The system max TTL ({@code max_lease_ttl}); default 32 days. */
+    /**
+     * The system max TTL ({@code max_lease_ttl}); default 32 days.
+     *
+     * @param ttl the system max TTL ({@code max_lease_ttl}); default 32 days
+     * @return this builder
+     */
     public Builder systemMaxTtl(Duration ttl) {
       this.systemMaxTtl = VaultRole.positive(ttl, "systemMaxTtl");
       return this;
     }
 
-    /** A fixed port; default 0 (any free port). */
+    /**
+     * A fixed port; default 0 (any free port).
+     *
+     * @param port the port, 0..65535
+     * @return this builder
+     */
     public Builder port(int port) {
       if (port < 0 || port > 65535) {
         throw new IllegalArgumentException("port must be 0..65535: " + port);
@@ -275,7 +376,11 @@ public final class VaultEmulator implements AutoCloseable {
       return this;
     }
 
-    /** Starts the server. */
+    /**
+     * Starts the emulator, on a free loopback port unless {@link #port(int)} fixed one.
+     *
+     * @return the running emulator
+     */
     public VaultEmulator start() {
       return new VaultEmulator(this);
     }

@@ -38,52 +38,56 @@ public final class VaultRole {
     this.policies = List.copyOf(b.policies);
   }
 
-  /** A builder for a role named {@code name}. */
+  /**
+   * {@return a builder for a role named {@code name}}
+   *
+   * @param name the name
+   */
   public static Builder builder(String name) {
     return new Builder(name);
   }
 
-  /** The role's name. */
+  /** {@return the role's name} */
   public String name() {
     return name;
   }
 
-  /** Kubernetes: the service-account names allowed ({@code *} for any). */
+  /** {@return kubernetes: the service-account names allowed ({@code *} for any)} */
   public Set<String> serviceAccountNames() {
     return serviceAccountNames;
   }
 
-  /** Kubernetes: the namespaces allowed ({@code *} for any). */
+  /** {@return kubernetes: the namespaces allowed ({@code *} for any)} */
   public Set<String> namespaces() {
     return namespaces;
   }
 
-  /** The audience the presented JWT must carry. */
+  /** {@return the audience the presented JWT must carry} */
   public String audience() {
     return audience;
   }
 
-  /** JWT: the {@code sub} the presented JWT must carry, if bound. */
+  /** {@return JWT: the {@code sub} the presented JWT must carry, if bound} */
   public Optional<String> boundSubject() {
     return Optional.ofNullable(boundSubject);
   }
 
-  /** The token TTL ({@code token_ttl}). */
+  /** {@return the token TTL ({@code token_ttl})} */
   public Duration ttl() {
     return ttl;
   }
 
-  /** The token max TTL ({@code token_max_ttl}). */
+  /** {@return the token max TTL ({@code token_max_ttl})} */
   public Duration maxTtl() {
     return maxTtl;
   }
 
-  /** Whether tokens from this role can be renewed. */
+  /** {@return whether tokens from this role can be renewed} */
   public boolean renewable() {
     return renewable;
   }
 
-  /** The token policies ({@code default} is always added). */
+  /** {@return the token policies ({@code default} is always added)} */
   public List<String> policies() {
     return policies;
   }
@@ -109,14 +113,24 @@ public final class VaultRole {
       this.name = requireText(name, "name");
     }
 
-    /** Allows {@code account} (its name and its namespace). */
+    /**
+     * Allows {@code account} (its name and its namespace).
+     *
+     * @param account the service account
+     * @return this builder
+     */
     public Builder boundServiceAccount(ServiceAccount account) {
       serviceAccountNames.add(account.name());
       namespaces.add(account.namespace());
       return this;
     }
 
-    /** Allows these service-account names ({@code *} for any). */
+    /**
+     * Allows these service-account names ({@code *} for any).
+     *
+     * @param names the names
+     * @return this builder
+     */
     public Builder boundServiceAccountNames(String... names) {
       for (String n : names) {
         serviceAccountNames.add(requireText(n, "service account name"));
@@ -124,7 +138,12 @@ public final class VaultRole {
       return this;
     }
 
-    /** Allows these namespaces ({@code *} for any). */
+    /**
+     * Allows these namespaces ({@code *} for any).
+     *
+     * @param names the names
+     * @return this builder
+     */
     public Builder boundNamespaces(String... names) {
       for (String n : names) {
         namespaces.add(requireText(n, "namespace"));
@@ -132,37 +151,67 @@ public final class VaultRole {
       return this;
     }
 
-    /** The audience the JWT must carry. */
+    /**
+     * The audience the JWT must carry.
+     *
+     * @param audience the audience the JWT must carry
+     * @return this builder
+     */
     public Builder audience(String audience) {
       this.audience = requireText(audience, "audience");
       return this;
     }
 
-    /** JWT: the subject the JWT must carry. */
+    /**
+     * JWT: the subject the JWT must carry.
+     *
+     * @param subject the subject ({@code sub})
+     * @return this builder
+     */
     public Builder boundSubject(String subject) {
       this.boundSubject = requireText(subject, "subject");
       return this;
     }
 
-    /** Token TTL; positive. */
+    /**
+     * Token TTL; positive.
+     *
+     * @param ttl the time to live; positive
+     * @return this builder
+     */
     public Builder ttl(Duration ttl) {
       this.ttl = positive(ttl, "ttl");
       return this;
     }
 
-    /** Token max TTL; positive. */
+    /**
+     * Token max TTL; positive.
+     *
+     * @param maxTtl the maximum time to live; positive
+     * @return this builder
+     */
     public Builder maxTtl(Duration maxTtl) {
       this.maxTtl = positive(maxTtl, "maxTtl");
       return this;
     }
 
-    /** Whether tokens can be renewed; default true. */
+    /**
+     * Whether tokens can be renewed; default true.
+     *
+     * @param renewable whether tokens can be renewed; default true
+     * @return this builder
+     */
     public Builder renewable(boolean renewable) {
       this.renewable = renewable;
       return this;
     }
 
-    /** Token policies. */
+    /**
+     * Token policies.
+     *
+     * @param names the names
+     * @return this builder
+     */
     public Builder policies(String... names) {
       for (String n : names) {
         policies.add(requireText(n, "policy"));
@@ -170,7 +219,11 @@ public final class VaultRole {
       return this;
     }
 
-    /** Builds the role. */
+    /**
+     * Builds the role.
+     *
+     * @return the new {@code VaultRole}
+     */
     public VaultRole build() {
       if (maxTtl.compareTo(ttl) < 0) {
         throw new IllegalArgumentException("maxTtl " + maxTtl + " is shorter than ttl " + ttl);

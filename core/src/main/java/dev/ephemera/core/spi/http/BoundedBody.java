@@ -26,15 +26,21 @@ public final class BoundedBody {
   public static final class TooLargeException extends IOException {
     private static final long serialVersionUID = 1L;
 
+    /** The limit in bytes that the body went past. */
     private final int limit;
 
-    /** A body of {@code what} longer than {@code limit} bytes. */
+    /**
+     * A body of {@code what} longer than {@code limit} bytes.
+     *
+     * @param what names the body in the error, e.g. {@code "the STS answer"}
+     * @param limit the most bytes to read
+     */
     public TooLargeException(String what, int limit) {
       super(what + " is longer than the " + limit + " bytes read from it");
       this.limit = limit;
     }
 
-    /** The limit that was passed. */
+    /** {@return the limit that was passed} */
     public int limit() {
       return limit;
     }
@@ -43,7 +49,10 @@ public final class BoundedBody {
   /**
    * Reads all of {@code in} up to {@code limit} bytes. Does not close the stream.
    *
+   * @param in the stream to read
+   * @param limit the most bytes to read
    * @param what names the body in the error, e.g. {@code "the STS answer"}
+   * @return the bytes read
    * @throws TooLargeException after reading {@code limit + 1} bytes
    * @throws IOException from the stream
    */
@@ -68,7 +77,14 @@ public final class BoundedBody {
     }
   }
 
-  /** {@link #read} decoded as UTF-8 (malformed input replaced, never thrown). */
+  /**
+   * {@return {@link #read} decoded as UTF-8 (malformed input replaced, never thrown)}
+   *
+   * @param in the stream to read
+   * @param limit the most bytes to read
+   * @param what names the body in the error, e.g. {@code "the STS answer"}
+   * @throws IOException if reading fails, or {@link TooLargeException} past {@code limit}
+   */
   public static String readUtf8(InputStream in, int limit, String what) throws IOException {
     return new String(read(in, limit, what), StandardCharsets.UTF_8);
   }

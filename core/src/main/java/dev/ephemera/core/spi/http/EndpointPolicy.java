@@ -53,22 +53,26 @@ public final class EndpointPolicy {
     this.metadataLabel = metadataLabel;
   }
 
-  /** Plain HTTP to loopback only: the rule for STS, Entra, Vault and any token endpoint. */
+  /**
+   * {@return plain HTTP to loopback only: the rule for STS, Entra, Vault and any token endpoint}
+   */
   public static EndpointPolicy loopbackOnly() {
     return new EndpointPolicy(false, true, Set.of(), "");
   }
 
   /**
-   * Https only, loopback included: for upstreams whose own client refuses anything else (MSAL
-   * accepts only https authorities). The opt-in does not apply.
+   * {@return Https only, loopback included: for upstreams whose own client refuses anything else
+   * (MSAL accepts only https authorities)} The opt-in does not apply.
    */
   public static EndpointPolicy httpsOnly() {
     return new EndpointPolicy(false, false, Set.of(), "");
   }
 
   /**
-   * Also plain HTTP to these link-local metadata endpoints (names as written, or IP literals).
+   * {@return also plain HTTP to these link-local metadata endpoints (names as written, or IP
+   * literals)}
    *
+   * @param hosts the hosts
    * @param label how an error names them, e.g. {@code "the EKS Pod Identity / ECS agent"}
    */
   public EndpointPolicy withMetadataHosts(Set<String> hosts, String label) {
@@ -80,7 +84,11 @@ public final class EndpointPolicy {
         plainHttpAllowed, plainHttpToLoopback, Set.copyOf(all), Objects.requireNonNull(label));
   }
 
-  /** This policy with the user's opt-in ({@value #OPT_IN}) applied: plain HTTP to any host. */
+  /**
+   * {@return this policy with the user's opt-in ({@value #OPT_IN}) applied: plain HTTP to any host}
+   *
+   * @param allowed the allowed
+   */
   public EndpointPolicy withPlainHttpAllowed(boolean allowed) {
     return new EndpointPolicy(
         allowed && plainHttpToLoopback, plainHttpToLoopback, metadataHosts, metadataLabel);
@@ -89,7 +97,9 @@ public final class EndpointPolicy {
   /**
    * Parses and checks an endpoint given as text (an environment variable, a builder argument).
    *
+   * @param value the value
    * @param setting the setting's name for errors
+   * @return the checked endpoint
    * @throws CredentialConfigurationException naming {@code setting} when the URL is malformed, not
    *     absolute http(s) with a host, carries user info, or is plain HTTP the policy refuses
    */
@@ -103,7 +113,12 @@ public final class EndpointPolicy {
     return check(uri, setting);
   }
 
-  /** {@link #check(String, String)} for a URI. */
+  /**
+   * {@return {@link #check(String, String)} for a URI}
+   *
+   * @param uri the URI
+   * @param setting the setting's name for errors
+   */
   public URI check(URI uri, String setting) {
     String host = uri.getHost();
     if (!uri.isAbsolute() || host == null || host.isEmpty()) {
@@ -121,14 +136,20 @@ public final class EndpointPolicy {
   }
 
   /**
-   * Whether a request to {@code uri} may be sent: the check a transport makes on every request
-   * (redirects and routing included), without the configuration exception.
+   * {@return whether a request to {@code uri} may be sent: the check a transport makes on every
+   * request (redirects and routing included), without the configuration exception}
+   *
+   * @param uri the URI
    */
   public boolean permits(URI uri) {
     return uri.getHost() != null && refusal(uri) == null;
   }
 
-  /** Why the policy refuses {@code uri}, or null when it permits it. */
+  /**
+   * {@return why the policy refuses {@code uri}, or null when it permits it}
+   *
+   * @param uri the URI
+   */
   public @org.jspecify.annotations.Nullable String refusal(URI uri) {
     String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
     if (scheme.equals("https")) {
@@ -156,7 +177,11 @@ public final class EndpointPolicy {
         + "(true)";
   }
 
-  /** True for {@code localhost} and loopback IP literals; never resolves a name. */
+  /**
+   * {@return true for {@code localhost} and loopback IP literals; never resolves a name}
+   *
+   * @param host the host
+   */
   public static boolean isLoopback(String host) {
     String h = canonical(host);
     if (h.equals("localhost")) {

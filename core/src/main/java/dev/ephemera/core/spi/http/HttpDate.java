@@ -18,7 +18,11 @@ public final class HttpDate {
 
   private HttpDate() {}
 
-  /** The instant {@code value} names, or empty if it is absent, malformed or hostile. */
+  /**
+   * {@return the instant {@code value} names, or empty if it is absent, malformed or hostile}
+   *
+   * @param value the value
+   */
   public static Optional<Instant> parse(@Nullable String value) {
     if (value == null) {
       return Optional.empty();

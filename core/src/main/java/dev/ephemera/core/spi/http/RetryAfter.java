@@ -22,7 +22,7 @@ public final class RetryAfter {
   private RetryAfter() {}
 
   /**
-   * The delay {@code value} asks for.
+   * {@return the delay {@code value} asks for}
    *
    * @param value the header value, or null when the header is absent
    * @param now the local time, to turn a date into a delay
@@ -41,7 +41,11 @@ public final class RetryAfter {
     return HttpDate.parse(v).map(at -> between(now, at));
   }
 
-  /** A hint given in whole seconds as a number (a JSON field), capped; negative is empty. */
+  /**
+   * {@return a hint given in whole seconds as a number (a JSON field), capped; negative is empty}
+   *
+   * @param seconds the seconds
+   */
   public static Optional<Duration> ofSeconds(long seconds) {
     if (seconds < 0) {
       return Optional.empty();

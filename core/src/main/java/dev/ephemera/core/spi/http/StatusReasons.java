@@ -34,12 +34,17 @@ public final class StatusReasons {
     this.overrides = overrides;
   }
 
-  /** The standard table. */
+  /** {@return the standard table} */
   public static StatusReasons standard() {
     return STANDARD;
   }
 
-  /** This table with {@code status} mapped to {@code reason}. */
+  /**
+   * {@return this table with {@code status} mapped to {@code reason}}
+   *
+   * @param status the HTTP status
+   * @param reason why no credential is available
+   */
   public StatusReasons with(int status, Reason reason) {
     if (status < 100 || status > 599) {
       throw new IllegalArgumentException("not an HTTP status: " + status);
@@ -49,7 +54,11 @@ public final class StatusReasons {
     return new StatusReasons(Map.copyOf(copy));
   }
 
-  /** The reason for an error status (any int: a status outside 4xx is UNAVAILABLE). */
+  /**
+   * {@return the reason for an error status (any int: a status outside 4xx is UNAVAILABLE)}
+   *
+   * @param status the HTTP status
+   */
   public Reason reasonFor(int status) {
     Reason overridden = overrides.get(status);
     if (overridden != null) {

@@ -25,14 +25,22 @@ import org.jspecify.annotations.Nullable;
 public final class WireRecorder {
   private final ThreadLocal<@Nullable Exchange> current = new ThreadLocal<>();
 
-  /** Starts recording the requests this thread makes until the exchange is closed. */
+  /**
+   * Starts recording the requests this thread makes until the exchange is closed.
+   *
+   * @return the exchange; closing it stops the recording
+   */
   public Exchange open() {
     Exchange e = new Exchange(this, current.get());
     current.set(e);
     return e;
   }
 
-  /** The transport is about to send a request to {@code target}. */
+  /**
+   * The transport is about to send a request to {@code target}.
+   *
+   * @param target the target
+   */
   public void begin(URI target) {
     Exchange e = current.get();
     if (e != null) {
@@ -43,6 +51,7 @@ public final class WireRecorder {
   /**
    * The transport got a response.
    *
+   * @param status the HTTP status
    * @param headers the response headers (names in any case)
    * @param errorBody the bounded body of an error response, or null for a success
    */
@@ -53,7 +62,11 @@ public final class WireRecorder {
     }
   }
 
-  /** The request failed without a response. */
+  /**
+   * The request failed without a response.
+   *
+   * @param failure the failure
+   */
   public void failed(IOException failure) {
     Exchange e = current.get();
     if (e != null) {
@@ -106,22 +119,26 @@ public final class WireRecorder {
       }
     }
 
-    /** The URI of the last request, if any was made. */
+    /** {@return the URI of the last request, if any was made} */
     public Optional<URI> uri() {
       return Optional.ofNullable(uri);
     }
 
-    /** The last response's status, or -1 when there was none. */
+    /** {@return the last response's status, or -1 when there was none} */
     public int status() {
       return status;
     }
 
-    /** How many requests were made. */
+    /** {@return how many requests were made} */
     public int requests() {
       return requests;
     }
 
-    /** The last response's header (first value, name compared ignoring case). */
+    /**
+     * {@return the last response's header (first value, name compared ignoring case)}
+     *
+     * @param name the name
+     */
     public Optional<String> header(String name) {
       for (Map.Entry<String, List<String>> h : headers.entrySet()) {
         if (h.getKey() != null && h.getKey().equalsIgnoreCase(name) && !h.getValue().isEmpty()) {
@@ -131,25 +148,27 @@ public final class WireRecorder {
       return Optional.empty();
     }
 
-    /** The last response's {@code Date}: the upstream's clock when it answered. */
+    /** {@return the last response's {@code Date}: the upstream's clock when it answered} */
     public Optional<Instant> upstreamTime() {
       return HttpDate.parse(header("Date").orElse(null));
     }
 
     /**
-     * The last response's {@code Retry-After}, read by {@link RetryAfter} against the upstream's
-     * own clock when it sent one, else against {@code now}.
+     * {@return the last response's {@code Retry-After}, read by {@link RetryAfter} against the
+     * upstream's own clock when it sent one, else against {@code now}}
+     *
+     * @param now the current instant
      */
     public Optional<Duration> retryAfter(Instant now) {
       return RetryAfter.parse(header("Retry-After").orElse(null), upstreamTime().orElse(now));
     }
 
-    /** The last error response's body, bounded by the transport. */
+    /** {@return the last error response's body, bounded by the transport} */
     public Optional<String> errorBody() {
       return Optional.ofNullable(errorBody);
     }
 
-    /** The I/O failure of the last request. */
+    /** {@return the I/O failure of the last request} */
     public Optional<IOException> failure() {
       return Optional.ofNullable(failure);
     }
