@@ -69,36 +69,61 @@ public final class EmulatorExtension implements ParameterResolver, AfterEachCall
   /** The extension with default emulators; what {@code @ExtendWith} instantiates. */
   public EmulatorExtension() {}
 
-  /** An extension to configure with the methods below and register as a field. */
+  /** {@return an extension to configure with the methods below and register as a field} */
   public static EmulatorExtension create() {
     return new EmulatorExtension();
   }
 
-  /** Applied to the STS emulator's builder before it starts: roles, audience, port. */
+  /**
+   * Applied to the STS emulator's builder before it starts: roles, audience, port.
+   *
+   * @param configure what to apply
+   * @return this extension
+   */
   public EmulatorExtension sts(Consumer<StsEmulator.Builder> configure) {
     this.sts = Objects.requireNonNull(configure, "configure");
     return this;
   }
 
-  /** Applied to the Pod Identity agent's builder before it starts: associations, port. */
+  /**
+   * Applied to the Pod Identity agent's builder before it starts: associations, port.
+   *
+   * @param configure what to apply
+   * @return this extension
+   */
   public EmulatorExtension podIdentity(Consumer<PodIdentityAgentEmulator.Builder> configure) {
     this.podIdentity = Objects.requireNonNull(configure, "configure");
     return this;
   }
 
-  /** Applied to the Vault emulator's builder before it starts (register roles on the emulator). */
+  /**
+   * Applied to the Vault emulator's builder before it starts (register roles on the emulator).
+   *
+   * @param configure what to apply
+   * @return this extension
+   */
   public EmulatorExtension vault(Consumer<VaultEmulator.Builder> configure) {
     this.vault = Objects.requireNonNull(configure, "configure");
     return this;
   }
 
-  /** Applied to the Entra emulator's builder before it starts (register apps on the emulator). */
+  /**
+   * Applied to the Entra emulator's builder before it starts (register apps on the emulator).
+   *
+   * @param configure what to apply
+   * @return this extension
+   */
   public EmulatorExtension entra(Consumer<EntraEmulator.Builder> configure) {
     this.entra = Objects.requireNonNull(configure, "configure");
     return this;
   }
 
-  /** Applied to the GKE metadata server's builder before it starts: service account, port. */
+  /**
+   * Applied to the GKE metadata server's builder before it starts: service account, port.
+   *
+   * @param configure what to apply
+   * @return this extension
+   */
   public EmulatorExtension gkeMetadata(Consumer<GkeMetadataServerEmulator.Builder> configure) {
     this.gkeMetadata = Objects.requireNonNull(configure, "configure");
     return this;
