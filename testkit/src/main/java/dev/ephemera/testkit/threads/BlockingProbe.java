@@ -5,12 +5,14 @@ import java.lang.management.LockInfo;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MonitorInfo;
 import java.lang.management.ThreadInfo;
+import java.lang.management.ThreadMXBean;
 import java.lang.reflect.Method;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -61,6 +63,7 @@ public final class BlockingProbe {
   private static final String PINNED = "jdk.VirtualThreadPinned";
   private static final int JFR_STACK_DEPTH = 1024;
   private static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(30);
+  private static final Duration WAITING_BOUND = Duration.ofSeconds(2);
 
   private final List<String> ownPackages;
   private final Duration timeout;
@@ -142,7 +145,38 @@ public final class BlockingProbe {
     return report;
   }
 
+  /**
+   * Waits (bounded) until the action's thread is seen waiting for the answer: parked, or in a
+   * native socket read or poll. Its request has reached the gate, but its thread may still be on
+   * the way from the write to the read (logging, say).
+   */
+  private void awaitWaiting(Thread probed) {
+    long deadline = System.nanoTime() + Math.min(timeout.toNanos(), WAITING_BOUND.toNanos());
+    ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+    while (System.nanoTime() - deadline < 0) {
+      ThreadInfo info = threads.getThreadInfo(probed.getId(), 4);
+      if (info == null || isWaiting(info)) {
+        return;
+      }
+      Thread.yield(); // let the action reach its read; no sleep
+    }
+  }
+
+  private static boolean isWaiting(ThreadInfo info) {
+    Thread.State state = info.getThreadState();
+    if (state == Thread.State.WAITING || state == Thread.State.TIMED_WAITING) {
+      return true;
+    }
+    StackTraceElement[] stack = info.getStackTrace();
+    if (state != Thread.State.RUNNABLE || stack.length == 0 || !stack[0].isNativeMethod()) {
+      return false;
+    }
+    String method = stack[0].getMethodName().toLowerCase(Locale.ROOT);
+    return method.contains("poll") || method.contains("read");
+  }
+
   private MonitorReport inspect(Thread probed, Gate gate, Harness harness) {
+    awaitWaiting(probed);
     Set<Long> skip = new HashSet<>();
     skip.add(Thread.currentThread().getId());
     gate.holdingThreads().forEach(t -> skip.add(t.getId()));
