@@ -19,6 +19,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
@@ -145,6 +146,7 @@ public final class EphemeraTokenCredential implements TokenCredential {
   /** One scope: its source and the AccessToken built for the credential it last served. */
   private final class Slot {
     private final String scope;
+    private final ReentrantLock reopening = new ReentrantLock();
     private volatile CredentialSource<BearerToken> source;
     private volatile @Nullable Minted minted;
 
@@ -212,14 +214,21 @@ public final class EphemeraTokenCredential implements TokenCredential {
           .thenCompose(Function.identity());
     }
 
-    /** The source was closed (idle eviction): take the scope's current one. */
+    /**
+     * The source was closed (idle eviction): take the scope's current one. A lock, not a monitor:
+     * making the source may run its first issuance on this thread (a timebase whose workers run
+     * inline), and a virtual thread must not pin its carrier across that I/O.
+     */
     private CredentialSource<BearerToken> reopen(CredentialSource<BearerToken> closed) {
-      synchronized (this) {
+      reopening.lock();
+      try {
         if (source == closed) {
           minted = null;
           source = sources.apply(scope);
         }
         return source;
+      } finally {
+        reopening.unlock();
       }
     }
 

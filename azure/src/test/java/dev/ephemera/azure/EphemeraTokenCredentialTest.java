@@ -15,6 +15,9 @@ import dev.ephemera.core.CredentialUnavailableException;
 import dev.ephemera.core.CredentialUnavailableException.Reason;
 import dev.ephemera.core.refresh.RefreshPolicy;
 import dev.ephemera.testkit.emulator.Fault;
+import dev.ephemera.testkit.emulator.Gate;
+import dev.ephemera.testkit.threads.BlockingProbe;
+import dev.ephemera.testkit.threads.MonitorReport;
 import dev.ephemera.testkit.time.VirtualTime;
 import java.time.Duration;
 import java.time.ZoneOffset;
@@ -216,6 +219,27 @@ class EphemeraTokenCredentialTest {
 
       assertThat(again.getToken()).isNotEqualTo(first.getToken());
       assertThat(shortLived.scopes()).containsExactly(STORAGE);
+    }
+  }
+
+  @Test
+  void idleEvictedScope_isReopenedWithNoMonitorOfOursHeldAcrossItsIssuance() throws Exception {
+    try (AzureWorkloadIdentity shortLived =
+        bed.identity().scopeIdleTimeout(Duration.ofMinutes(5)).build()) {
+      TokenCredential c = shortLived.tokenCredential();
+      c.getTokenSync(scope(STORAGE));
+      time.advance(Duration.ofMinutes(6));
+      shortLived.scopes(); // eviction runs on the virtual scheduler
+      Gate gate = Gate.closed();
+      bed.entra.faults().next(Fault.hold(gate));
+
+      MonitorReport reopening =
+          BlockingProbe.forEphemera()
+              .monitorsWhileBlocked(gate, () -> c.getTokenSync(scope(STORAGE)));
+
+      System.out.println("[threads] reopening an evicted scope: " + reopening);
+      reopening.assertNoneOurs();
+      assertThat(gate.arrivals()).isEqualTo(1);
     }
   }
 }

@@ -17,6 +17,10 @@ import dev.ephemera.core.refresh.RefreshingCredentialSource;
 import dev.ephemera.testkit.Canary;
 import dev.ephemera.testkit.RecordingAuditListener;
 import dev.ephemera.testkit.emulator.Fault;
+import dev.ephemera.testkit.emulator.Gate;
+import dev.ephemera.testkit.threads.BlockingProbe;
+import dev.ephemera.testkit.threads.MonitorReport;
+import dev.ephemera.testkit.threads.PinningReport;
 import dev.ephemera.testkit.time.VirtualTime;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -33,6 +37,8 @@ import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledForJreRange;
+import org.junit.jupiter.api.condition.JRE;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -612,5 +618,69 @@ public abstract class CredentialSourceContract<C extends Credential> {
     for (String secret : secrets) {
       assertThat(everything.toString()).doesNotContain(secret);
     }
+  }
+
+  // ---------------------------------------------------------------- threads (issue 12 item 6)
+
+  /** Past the far edge of the refresh band: 2/3 + 10% of the lifetime, and a second. */
+  private Duration pastTheRefreshBand() {
+    return fractionOfLifetime(2.0 / 3 + 0.1).plusSeconds(1);
+  }
+
+  @Test
+  public void firstIssuanceAndRefresh_holdNoLibraryMonitorAcrossUpstreamIo() throws Exception {
+    var source = newSource();
+    BlockingProbe probe = BlockingProbe.forEphemera();
+
+    Gate issuing = Gate.closed();
+    fx().faults().next(Fault.hold(issuing));
+    MonitorReport issuance = probe.monitorsWhileBlocked(issuing, source::get);
+    C first = source.current().orElseThrow();
+
+    Gate refreshing = Gate.closed();
+    fx().faults().next(Fault.hold(refreshing));
+    MonitorReport refresh =
+        probe.monitorsWhileBlocked(refreshing, () -> time.advance(pastTheRefreshBand()));
+
+    report("first issuance", issuance);
+    report("refresh", refresh);
+    issuance.assertNoneOurs();
+    refresh.assertNoneOurs();
+    assertThat(fx().upstreamCalls()).as("one issuance, one refresh").isEqualTo(2);
+    assertThat(source.status().state()).isEqualTo(SourceState.VALID);
+    assertThat(source.current()).isPresent();
+    if (fx().rotatesOnEachIssuance()) {
+      assertThat(source.current().orElseThrow().id()).isNotEqualTo(first.id());
+    }
+  }
+
+  @Test
+  @EnabledForJreRange(min = JRE.JAVA_21)
+  public void firstIssuanceAndRefresh_onVirtualThreads_pinNoCarrier() throws Exception {
+    var source = newSource();
+    BlockingProbe probe = BlockingProbe.forEphemera();
+
+    Gate issuing = Gate.closed();
+    fx().faults().next(Fault.hold(issuing));
+    PinningReport issuance = probe.pinningOnVirtualThread(issuing, source::get);
+
+    // The refresh runs on the virtual thread that advances virtual time: its scheduler runs due
+    // tasks, and hands upstream calls to workers, on the advancing thread.
+    Gate refreshing = Gate.closed();
+    fx().faults().next(Fault.hold(refreshing));
+    PinningReport refresh =
+        probe.pinningOnVirtualThread(refreshing, () -> time.advance(pastTheRefreshBand()));
+
+    report("first issuance", issuance);
+    report("refresh", refresh);
+    issuance.assertNoneOurs();
+    refresh.assertNoneOurs();
+    assertThat(fx().upstreamCalls()).as("one issuance, one refresh").isEqualTo(2);
+    assertThat(source.status().state()).isEqualTo(SourceState.VALID);
+  }
+
+  /** What the vendor SDKs hold or pin: shown in the test output, not failed (not ours to fix). */
+  private void report(String what, Object report) {
+    System.out.println("[threads] " + getClass().getSimpleName() + " " + what + ": " + report);
   }
 }

@@ -207,6 +207,12 @@ public final class Emulator implements AutoCloseable {
           response = protocol.expiredCredential(request);
           out = toDefinition(response);
         }
+        case HOLD -> {
+          // Wait before the protocol sees the request, holding none of the emulator's locks.
+          fault.gate().orElseThrow().hold();
+          response = safely(() -> protocol.handle(request), request);
+          out = toDefinition(response);
+        }
         default -> throw new IllegalStateException("unknown fault " + fault);
       }
     }

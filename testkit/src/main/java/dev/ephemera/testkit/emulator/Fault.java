@@ -27,23 +27,32 @@ public final class Fault {
     /** A success status with the normal body cut in half. */
     TRUNCATED_BODY,
     /** A normal-looking success whose credential has already expired. */
-    EXPIRED_CREDENTIAL
+    EXPIRED_CREDENTIAL,
+    /** The normal response, sent only once the fault's {@link Gate} opens. */
+    HOLD
   }
 
   private final Kind kind;
   private final int status;
   private final Duration duration;
   private final @Nullable String rawRetryAfter;
+  private final @Nullable Gate gate;
 
   private Fault(Kind kind, int status, Duration duration) {
-    this(kind, status, duration, null);
+    this(kind, status, duration, null, null);
   }
 
-  private Fault(Kind kind, int status, Duration duration, @Nullable String rawRetryAfter) {
+  private Fault(
+      Kind kind,
+      int status,
+      Duration duration,
+      @Nullable String rawRetryAfter,
+      @Nullable Gate gate) {
     this.kind = kind;
     this.status = status;
     this.duration = duration;
     this.rawRetryAfter = rawRetryAfter;
+    this.gate = gate;
   }
 
   /**
@@ -85,7 +94,7 @@ public final class Fault {
    */
   public static Fault throttle(String retryAfterHeader) {
     Objects.requireNonNull(retryAfterHeader, "retryAfterHeader");
-    return new Fault(Kind.THROTTLE, 429, Duration.ZERO, retryAfterHeader);
+    return new Fault(Kind.THROTTLE, 429, Duration.ZERO, retryAfterHeader, null);
   }
 
   /** {@return a connection reset} */
@@ -106,6 +115,23 @@ public final class Fault {
   /** {@return a success whose credential expired before it was sent} */
   public static Fault expiredCredential() {
     return new Fault(Kind.EXPIRED_CREDENTIAL, 200, Duration.ZERO);
+  }
+
+  /**
+   * The normal response, held until {@code gate} opens: the request is received in full, then the
+   * client waits in upstream I/O for as long as the test needs (to inspect the client's threads).
+   * Waits on real time, bounded by the gate's {@code maxHold}; never on the virtual clock.
+   *
+   * @param gate the gate the test opens
+   * @return the fault
+   */
+  public static Fault hold(Gate gate) {
+    return new Fault(Kind.HOLD, 200, Duration.ZERO, null, Objects.requireNonNull(gate, "gate"));
+  }
+
+  /** {@return the gate of a {@link #hold(Gate)} fault, if this is one} */
+  public Optional<Gate> gate() {
+    return Optional.ofNullable(gate);
   }
 
   /** {@return the kind} */

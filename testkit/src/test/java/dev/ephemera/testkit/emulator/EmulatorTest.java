@@ -173,6 +173,51 @@ class EmulatorTest {
   }
 
   @Test
+  void hold_keepsTheAnswerUntilTheGateOpens_thenAnswersNormally() throws Exception {
+    Gate gate = Gate.closed();
+    emulator.faults().next(Fault.hold(gate));
+    var pending =
+        http.sendAsync(
+            HttpRequest.newBuilder(URI.create(emulator.baseUrl() + "/held"))
+                .timeout(Duration.ofSeconds(20))
+                .POST(HttpRequest.BodyPublishers.ofString("a=1"))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertThat(gate.awaitArrival(Duration.ofSeconds(10))).isTrue();
+    assertThat(gate.arrivals()).isEqualTo(1);
+    assertThat(gate.holdingThreads()).hasSize(1);
+    assertThat(pending).as("no answer while the gate is closed").isNotDone();
+    assertThat(emulator.journal().size()).as("journaled when answered").isZero();
+
+    gate.open();
+    HttpResponse<String> r = pending.get(20, java.util.concurrent.TimeUnit.SECONDS);
+    assertThat(r.statusCode()).isEqualTo(200);
+    assertThat(r.body()).contains("\"a\":\"1\"");
+    assertThat(gate.expiredHolds()).isZero();
+    assertThat(gate.holdingThreads()).isEmpty();
+    assertThat(emulator.journal().entries().get(0).appliedFault().map(Fault::kind))
+        .contains(Fault.Kind.HOLD);
+    assertThat(post("").statusCode()).as("one-shot: the next request is not held").isEqualTo(200);
+  }
+
+  @Test
+  void hold_onAnOpenGate_answersAtOnce_andAGateNobodyOpensLetsGoAfterItsMaxHold() throws Exception {
+    Gate open = Gate.closed();
+    open.open();
+    emulator.faults().next(Fault.hold(open));
+    assertThat(post("").statusCode()).isEqualTo(200);
+    assertThat(open.arrivals()).isEqualTo(1);
+
+    Gate forgotten = Gate.closed(Duration.ofMillis(50));
+    emulator.faults().next(Fault.hold(forgotten));
+    assertThat(post("").statusCode()).isEqualTo(200);
+    assertThat(forgotten.expiredHolds()).isEqualTo(1);
+    assertThatThrownBy(() -> Gate.closed(Duration.ZERO))
+        .isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
   void faultFactories_validate() {
     assertThatThrownBy(() -> Fault.status(200)).isInstanceOf(IllegalArgumentException.class);
     assertThat(Fault.throttle(Duration.ofSeconds(3)).toString()).isEqualTo("throttle(PT3S)");
