@@ -627,6 +627,12 @@ public abstract class CredentialSourceContract<C extends Credential> {
     return fractionOfLifetime(2.0 / 3 + 0.1).plusSeconds(1);
   }
 
+  /**
+   * Neither the first issuance nor a refresh holds a monitor of the library while the upstream
+   * answer is pending (held at a {@link Gate}).
+   *
+   * @throws Exception if the probe fails
+   */
   @Test
   public void firstIssuanceAndRefresh_holdNoLibraryMonitorAcrossUpstreamIo() throws Exception {
     var source = newSource();
@@ -654,6 +660,12 @@ public abstract class CredentialSourceContract<C extends Credential> {
     }
   }
 
+  /**
+   * The first issuance and a refresh, run from a virtual thread under JFR, pin no carrier thread in
+   * library code (JDK 21 and later).
+   *
+   * @throws Exception if the probe fails
+   */
   @Test
   @EnabledForJreRange(min = JRE.JAVA_21)
   public void firstIssuanceAndRefresh_onVirtualThreads_pinNoCarrier() throws Exception {

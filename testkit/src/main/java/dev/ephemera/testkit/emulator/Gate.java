@@ -33,12 +33,17 @@ public final class Gate {
     this.maxHold = maxHold;
   }
 
-  /** A closed gate whose requests wait at most {@link #DEFAULT_MAX_HOLD}. */
+  /** {@return a closed gate whose requests wait at most {@link #DEFAULT_MAX_HOLD}} */
   public static Gate closed() {
     return new Gate(DEFAULT_MAX_HOLD);
   }
 
-  /** A closed gate whose requests wait at most {@code maxHold} (real time) for {@link #open()}. */
+  /**
+   * {@return a closed gate whose requests wait at most {@code maxHold} (real time) for {@link
+   * #open()}}
+   *
+   * @param maxHold the max hold
+   */
   public static Gate closed(Duration maxHold) {
     Objects.requireNonNull(maxHold, "maxHold");
     if (maxHold.isNegative() || maxHold.isZero()) {
@@ -52,6 +57,8 @@ public final class Gate {
    * gate is open).
    *
    * @return false if none arrived within {@code timeout}
+   * @param timeout the timeout
+   * @throws InterruptedException if interrupted while waiting
    */
   public boolean awaitArrival(Duration timeout) throws InterruptedException {
     return firstArrival.await(saturatedNanos(timeout), TimeUnit.NANOSECONDS);
@@ -62,27 +69,34 @@ public final class Gate {
     opened.countDown();
   }
 
-  /** Whether {@link #open()} was called. */
+  /** {@return whether {@link #open()} was called} */
   public boolean isOpen() {
     return opened.getCount() == 0;
   }
 
-  /** How many requests have arrived at this gate. */
+  /** {@return how many requests have arrived at this gate} */
   public int arrivals() {
     return arrivals.get();
   }
 
-  /** How many requests were let through because nobody opened the gate within {@code maxHold}. */
+  /**
+   * {@return how many requests were let through because nobody opened the gate within {@code
+   * maxHold}}
+   */
   public int expiredHolds() {
     return expired.get();
   }
 
-  /** Whether {@code thread} is an emulator thread waiting at this gate now. */
+  /**
+   * {@return whether {@code thread} is an emulator thread waiting at this gate now}
+   *
+   * @param thread the thread
+   */
   public boolean isHolding(Thread thread) {
     return holding.contains(thread);
   }
 
-  /** The emulator threads waiting at this gate now. */
+  /** {@return the emulator threads waiting at this gate now} */
   public Set<Thread> holdingThreads() {
     return Set.copyOf(holding);
   }

@@ -73,7 +73,7 @@ public final class BlockingProbe {
     this.timeout = timeout;
   }
 
-  /** A probe whose own code is Ephemera's ({@value #EPHEMERA}). */
+  /** {@return a probe whose own code is Ephemera's ({@value #EPHEMERA})} */
   public static BlockingProbe forEphemera() {
     return forPackages(EPHEMERA);
   }
@@ -81,6 +81,9 @@ public final class BlockingProbe {
   /**
    * A probe whose own code is in the packages starting with {@code prefixes} (e.g. {@code
    * "com.acme."}): monitors and pins under those count against it.
+   *
+   * @param prefixes the prefixes
+   * @return the result
    */
   public static BlockingProbe forPackages(String... prefixes) {
     List<String> own = List.copyOf(Arrays.asList(prefixes));
@@ -93,6 +96,9 @@ public final class BlockingProbe {
   /**
    * The longest real time to wait for the action's request to reach the gate and for the action to
    * end; default 30 s.
+   *
+   * @param timeout the timeout
+   * @return the result
    */
   public BlockingProbe timeout(Duration timeout) {
     Objects.requireNonNull(timeout, "timeout");
@@ -105,6 +111,8 @@ public final class BlockingProbe {
   /**
    * Whether this JDK has virtual threads (21 and later), which {@link #pinningOnVirtualThread}
    * needs.
+   *
+   * @return the result
    */
   public static boolean virtualThreadsAvailable() {
     return Runtime.version().feature() >= 21;
@@ -113,7 +121,11 @@ public final class BlockingProbe {
   /** What a probe runs: the code under test, e.g. {@code source::get}. */
   @FunctionalInterface
   public interface Action {
-    /** Runs the code under test. */
+    /**
+     * Runs the code under test.
+     *
+     * @throws Exception if the action throws it
+     */
     void run() throws Exception;
   }
 
@@ -125,6 +137,10 @@ public final class BlockingProbe {
    *
    * @throws AssertionError if the action sent no request to the gate, returned while its request
    *     was held (it was not waiting on the answer), or failed
+   * @param gate the gate
+   * @param action the action
+   * @return the result
+   * @throws InterruptedException if interrupted while waiting
    */
   public MonitorReport monitorsWhileBlocked(Gate gate, Action action) throws InterruptedException {
     Objects.requireNonNull(gate, "gate");
@@ -247,6 +263,9 @@ public final class BlockingProbe {
    * @throws UnsupportedOperationException below JDK 21 (guard with {@link
    *     #virtualThreadsAvailable()} or JUnit's {@code @EnabledForJreRange(min = JAVA_21)})
    * @throws AssertionError if the action failed or did not end in time
+   * @param action the action
+   * @return the result
+   * @throws InterruptedException if interrupted while waiting
    */
   public PinningReport pinningOnVirtualThread(Action action) throws InterruptedException {
     return pinning(null, action);
@@ -256,6 +275,11 @@ public final class BlockingProbe {
    * As {@link #pinningOnVirtualThread(Action)}, and the action must send a request to {@code gate},
    * which holds it until the probe has seen it arrive: the virtual thread is sure to park in
    * upstream I/O. The gate is opened before this returns.
+   *
+   * @param gate the gate
+   * @param action the action
+   * @return the result
+   * @throws InterruptedException if interrupted while waiting
    */
   public PinningReport pinningOnVirtualThread(Gate gate, Action action)
       throws InterruptedException {

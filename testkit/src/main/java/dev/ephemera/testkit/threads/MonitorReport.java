@@ -14,7 +14,13 @@ import java.util.stream.Collectors;
 public record MonitorReport(
     List<String> inspected, List<HeldMonitor> ours, List<HeldMonitor> vendor) {
 
-  /** Copies the lists. */
+  /**
+   * Copies the lists.
+   *
+   * @param inspected the inspected
+   * @param ours the ours
+   * @param vendor the vendor
+   */
   public MonitorReport {
     inspected = List.copyOf(inspected);
     ours = List.copyOf(ours);
@@ -26,6 +32,7 @@ public record MonitorReport(
    * the upstream call.
    *
    * @throws AssertionError if {@link #ours()} is not empty
+   * @return the result
    */
   public MonitorReport assertNoneOurs() {
     if (!ours.isEmpty()) {

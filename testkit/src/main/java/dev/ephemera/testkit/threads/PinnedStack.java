@@ -27,7 +27,18 @@ public record PinnedStack(
     @Nullable String ownFrame,
     boolean ours) {
 
-  /** Copies the frames. */
+  /**
+   * Copies the frames.
+   *
+   * @param thread the thread
+   * @param probed the probed
+   * @param duration the duration
+   * @param reason the reason
+   * @param frames the frames
+   * @param truncated the truncated
+   * @param ownFrame the own frame
+   * @param ours the ours
+   */
   public PinnedStack {
     frames = List.copyOf(frames);
   }

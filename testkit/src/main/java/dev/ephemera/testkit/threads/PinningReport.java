@@ -13,7 +13,12 @@ import java.util.stream.Collectors;
  */
 public record PinningReport(List<PinnedStack> ours, List<PinnedStack> others) {
 
-  /** Copies the lists. */
+  /**
+   * Copies the lists.
+   *
+   * @param ours the ours
+   * @param others the others
+   */
   public PinningReport {
     ours = List.copyOf(ours);
     others = List.copyOf(others);
@@ -23,6 +28,7 @@ public record PinningReport(List<PinnedStack> ours, List<PinnedStack> others) {
    * Fails, naming each pin's frame and reason, if our code pinned a carrier.
    *
    * @throws AssertionError if {@link #ours()} is not empty
+   * @return the result
    */
   public PinningReport assertNoneOurs() {
     if (!ours.isEmpty()) {
