@@ -11,6 +11,7 @@ import dev.ephemera.testkit.emulator.FaultPlan;
 import dev.ephemera.testkit.emulator.Journal;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.regex.Matcher;
@@ -33,9 +34,10 @@ public final class CloudStorageEmulator implements AutoCloseable {
   private final GoogleTokenRegistry registry;
   private final Emulator emulator;
 
-  private CloudStorageEmulator(Clock clock, GoogleTokenRegistry registry) {
+  private CloudStorageEmulator(Clock clock, GoogleTokenRegistry registry, int port) {
     this.registry = registry;
-    this.emulator = Emulator.builder("cloud-storage", new Protocol()).clock(clock).start();
+    this.emulator =
+        Emulator.builder("cloud-storage", new Protocol()).clock(clock).port(port).start();
   }
 
   /**
@@ -45,13 +47,35 @@ public final class CloudStorageEmulator implements AutoCloseable {
    * @return the running emulator
    */
   public static CloudStorageEmulator start(GoogleTokenRegistry registry) {
+    return start(registry, 0);
+  }
+
+  /**
+   * Starts the endpoint on a fixed loopback port, checking tokens against {@code registry}.
+   *
+   * @param registry the registry
+   * @param port the port, 0..65535 (0: any free port)
+   * @return the running emulator
+   */
+  public static CloudStorageEmulator start(GoogleTokenRegistry registry, int port) {
     Objects.requireNonNull(registry, "registry");
-    return new CloudStorageEmulator(registry.clock(), registry);
+    if (port < 0 || port > 65535) {
+      throw new IllegalArgumentException("port must be 0..65535: " + port);
+    }
+    return new CloudStorageEmulator(registry.clock(), registry, port);
   }
 
   /** {@return {@code http://127.0.0.1:PORT}: the Storage root URL} */
   public String baseUrl() {
     return emulator.baseUrl();
+  }
+
+  /**
+   * {@return {@code STORAGE_EMULATOR_HOST}, the variable Google's Storage clients read for another
+   * root URL, set to this emulator}
+   */
+  public Map<String, String> environment() {
+    return Map.of("STORAGE_EMULATOR_HOST", baseUrl());
   }
 
   /**

@@ -80,7 +80,12 @@ public final class GoogleStsEmulator implements AutoCloseable {
     this.downscopedExpiresIn = b.downscopedExpiresIn;
     this.attributeCondition = b.attributeCondition;
     this.registry = b.registry;
-    this.emulator = Emulator.builder("google-sts", new Protocol()).clock(clock).https(true).start();
+    this.emulator =
+        Emulator.builder("google-sts", new Protocol())
+            .clock(clock)
+            .https(true)
+            .port(b.port)
+            .start();
   }
 
   /**
@@ -347,6 +352,7 @@ public final class GoogleStsEmulator implements AutoCloseable {
     private boolean downscopedExpiresIn;
     private Predicate<VerifiedToken> attributeCondition = t -> true;
     private GoogleTokenRegistry registry;
+    private int port;
 
     private Builder(Clock clock, OidcIssuer oidc) {
       this.clock = Objects.requireNonNull(clock, "clock");
@@ -429,7 +435,21 @@ public final class GoogleStsEmulator implements AutoCloseable {
     }
 
     /**
-     * Starts the service on a free loopback port, over HTTPS.
+     * A fixed port; default 0 (any free port).
+     *
+     * @param port the port, 0..65535
+     * @return this builder
+     */
+    public Builder port(int port) {
+      if (port < 0 || port > 65535) {
+        throw new IllegalArgumentException("port must be 0..65535: " + port);
+      }
+      this.port = port;
+      return this;
+    }
+
+    /**
+     * Starts the service over HTTPS, on a free loopback port unless {@link #port(int)} fixed one.
      *
      * @return the running emulator
      */

@@ -64,7 +64,11 @@ public final class IamCredentialsEmulator implements AutoCloseable {
     this.expireTimeFormat = b.expireTimeFormat;
     this.registry = b.registry;
     this.emulator =
-        Emulator.builder("iam-credentials", new Protocol()).clock(clock).https(true).start();
+        Emulator.builder("iam-credentials", new Protocol())
+            .clock(clock)
+            .https(true)
+            .port(b.port)
+            .start();
   }
 
   /**
@@ -271,6 +275,7 @@ public final class IamCredentialsEmulator implements AutoCloseable {
     private Predicate<GoogleToken> permit = t -> true;
     private Function<Instant, String> expireTimeFormat = DateTimeFormatter.ISO_INSTANT::format;
     private GoogleTokenRegistry registry;
+    private int port;
 
     private Builder(Clock clock) {
       this.clock = Objects.requireNonNull(clock, "clock");
@@ -333,7 +338,21 @@ public final class IamCredentialsEmulator implements AutoCloseable {
     }
 
     /**
-     * Starts the service on a free loopback port, over HTTPS.
+     * A fixed port; default 0 (any free port).
+     *
+     * @param port the port, 0..65535
+     * @return this builder
+     */
+    public Builder port(int port) {
+      if (port < 0 || port > 65535) {
+        throw new IllegalArgumentException("port must be 0..65535: " + port);
+      }
+      this.port = port;
+      return this;
+    }
+
+    /**
+     * Starts the service over HTTPS, on a free loopback port unless {@link #port(int)} fixed one.
      *
      * @return the running emulator
      */

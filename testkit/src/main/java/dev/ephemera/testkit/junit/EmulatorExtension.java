@@ -3,6 +3,7 @@ package dev.ephemera.testkit.junit;
 import dev.ephemera.testkit.aws.PodIdentityAgentEmulator;
 import dev.ephemera.testkit.aws.StsEmulator;
 import dev.ephemera.testkit.azure.EntraEmulator;
+import dev.ephemera.testkit.gcp.CloudStorageEmulator;
 import dev.ephemera.testkit.gcp.GkeMetadataServerEmulator;
 import dev.ephemera.testkit.oidc.OidcIssuer;
 import dev.ephemera.testkit.time.VirtualTime;
@@ -32,7 +33,9 @@ import org.junit.jupiter.api.extension.ParameterResolver;
  *       VirtualTime#upstreamClock()};
  *   <li>{@link OidcIssuer}: the Kubernetes API server's token issuer, which the emulators trust;
  *   <li>{@link StsEmulator}, {@link PodIdentityAgentEmulator}, {@link VaultEmulator}, {@link
- *       EntraEmulator}, {@link GkeMetadataServerEmulator}.
+ *       EntraEmulator}, {@link GkeMetadataServerEmulator};
+ *   <li>{@link CloudStorageEmulator}: accepts the tokens the {@link GkeMetadataServerEmulator} of
+ *       the same test minted (it starts that one too).
  * </ul>
  *
  * <p>Register it with {@code @ExtendWith(EmulatorExtension.class)} for default emulators, or as a
@@ -58,7 +61,8 @@ public final class EmulatorExtension implements ParameterResolver, AfterEachCall
           PodIdentityAgentEmulator.class,
           VaultEmulator.class,
           EntraEmulator.class,
-          GkeMetadataServerEmulator.class);
+          GkeMetadataServerEmulator.class,
+          CloudStorageEmulator.class);
 
   private Consumer<StsEmulator.Builder> sts = b -> {};
   private Consumer<PodIdentityAgentEmulator.Builder> podIdentity = b -> {};
@@ -189,6 +193,10 @@ public final class EmulatorExtension implements ParameterResolver, AfterEachCall
             GkeMetadataServerEmulator.builder(time.upstreamClock());
         gkeMetadata.accept(b);
         return b.start();
+      }
+      if (type == CloudStorageEmulator.class) { // accepts what the metadata server minted
+        return CloudStorageEmulator.start(
+            ((GkeMetadataServerEmulator) get(GkeMetadataServerEmulator.class)).registry());
       }
       if (type == VaultEmulator.class) {
         VaultEmulator.Builder b =
