@@ -626,18 +626,20 @@ public final class RefreshingCredentialSource<C extends Credential> implements C
 
   private void expire(long gen) {
     C expired;
+    CredentialUnavailableException why;
     lock.lock();
     try {
       if (closed || gen != generation || snapshot.serving == null) {
         return;
       }
       expired = snapshot.serving;
+      why = lastFailure;
       expiryTask = null;
       snapshot = snapshot.withState(SourceState.UNAVAILABLE);
     } finally {
       lock.unlock();
     }
-    audit.expired(expired);
+    audit.expired(expired, why);
   }
 
   /** The engine's one guarded cancel: a task that cannot be cancelled is left to run. */

@@ -104,9 +104,20 @@ final class SourceAudit {
         });
   }
 
-  /** The held credential reached its end of service. */
-  void expired(Credential c) {
-    publish(AuditEventType.EXPIRED, AuditOutcome.FAILURE, e -> e.credential(c));
+  /**
+   * The held credential reached its end of service, unreplaced: the event names the refresh failure
+   * that left it so, when there was one.
+   */
+  void expired(Credential c, @Nullable CredentialUnavailableException lastFailure) {
+    publish(
+        AuditEventType.EXPIRED,
+        AuditOutcome.FAILURE,
+        e -> {
+          e.credential(c);
+          if (lastFailure != null) {
+            e.error(error(lastFailure));
+          }
+        });
   }
 
   /** The upstream revoked {@code c}. */

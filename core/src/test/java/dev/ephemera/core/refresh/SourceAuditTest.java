@@ -140,9 +140,29 @@ class SourceAuditTest {
         };
     SourceAudit audit = audit(issuer, broken);
     audit.closed();
-    audit.expired(token(time.now(), time.now().plusSeconds(60)));
+    audit.expired(token(time.now(), time.now().plusSeconds(60)), null);
     assertThat(recorder.events()).isEmpty();
     assertThat(audit.dropped()).isEqualTo(2);
+  }
+
+  @Test
+  void expired_namesTheRefreshFailureThatLeftTheCredentialUnreplaced() {
+    SourceAudit audit = audit();
+    audit.expired(
+        token(time.now(), time.now().plusSeconds(60)),
+        new CredentialUnavailableException(Reason.THROTTLED, "429 from the upstream"));
+    AuditEvent e = only();
+    assertThat(e.type()).isEqualTo(AuditEventType.EXPIRED);
+    assertThat(e.outcome()).isEqualTo(AuditOutcome.FAILURE);
+    assertThat(e.error())
+        .hasValueSatisfying(err -> assertThat(err.reason()).isEqualTo("THROTTLED"));
+  }
+
+  @Test
+  void expired_withNoFailureBehindIt_carriesNoError() {
+    SourceAudit audit = audit();
+    audit.expired(token(time.now(), time.now().plusSeconds(60)), null);
+    assertThat(only().error()).isEmpty();
   }
 
   @Test

@@ -166,6 +166,21 @@ public final class Emulator implements AutoCloseable {
   }
 
   private ResponseDefinition respond(EmulatedRequest request) {
+    Journal.InFlightTicket ticket = journal.arrived(request);
+    long delayNanos = 0;
+    try {
+      ResponseDefinition answer = answer(request);
+      delayNanos =
+          answer.getFixedDelayMilliseconds() == null
+              ? 0
+              : answer.getFixedDelayMilliseconds() * 1_000_000L;
+      return answer;
+    } finally {
+      Journal.answered(ticket, delayNanos);
+    }
+  }
+
+  private ResponseDefinition answer(EmulatedRequest request) {
     Optional<Fault> planned = faults.take(request);
     Fault fault = planned.orElse(null);
     EmulatedResponse response;
@@ -201,6 +216,11 @@ public final class Emulator implements AutoCloseable {
         case TRUNCATED_BODY -> {
           EmulatedResponse normal = safely(() -> protocol.handle(request), request);
           response = normal.withBody(normal.body().substring(0, normal.body().length() / 2));
+          out = toDefinition(response);
+        }
+        case HUGE_BODY -> {
+          EmulatedResponse normal = safely(() -> protocol.handle(request), request);
+          response = normal.withBody(normal.body() + " ".repeat(Fault.HUGE_BODY_PADDING));
           out = toDefinition(response);
         }
         case EXPIRED_CREDENTIAL -> {

@@ -28,9 +28,19 @@ public final class Fault {
     TRUNCATED_BODY,
     /** A normal-looking success whose credential has already expired. */
     EXPIRED_CREDENTIAL,
+    /**
+     * A success status whose normal body is followed by {@link #HUGE_BODY_PADDING} bytes of
+     * whitespace: still well-formed, but past any bounded reader's limit.
+     */
+    HUGE_BODY,
     /** The normal response, sent only once the fault's {@link Gate} opens. */
     HOLD
   }
+
+  /**
+   * How many bytes of whitespace a {@link Kind#HUGE_BODY} answer adds to the normal body: 4 MiB.
+   */
+  public static final int HUGE_BODY_PADDING = 4 << 20;
 
   private final Kind kind;
   private final int status;
@@ -110,6 +120,14 @@ public final class Fault {
   /** {@return a 200 with half a body} */
   public static Fault truncatedBody() {
     return new Fault(Kind.TRUNCATED_BODY, 200, Duration.ZERO);
+  }
+
+  /**
+   * {@return a 200 whose normal body is padded with {@link #HUGE_BODY_PADDING} bytes of whitespace,
+   * past every bounded reader's limit}
+   */
+  public static Fault hugeBody() {
+    return new Fault(Kind.HUGE_BODY, 200, Duration.ZERO);
   }
 
   /** {@return a success whose credential expired before it was sent} */

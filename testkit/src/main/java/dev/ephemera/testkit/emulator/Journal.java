@@ -2,13 +2,53 @@ package dev.ephemera.testkit.emulator;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
+import java.util.function.Function;
 import java.util.function.Predicate;
+import org.jspecify.annotations.Nullable;
 
 /** Every request an emulator received, in order. Thread-safe. */
 public final class Journal {
   private final List<JournalEntry> entries = new ArrayList<>();
+  private volatile @Nullable InFlight inFlight;
 
   Journal() {}
+
+  /**
+   * From now on, counts how many requests with the same key are in flight at once; replaces any
+   * earlier tracker. The key function runs on every request, on the server's threads.
+   *
+   * @param key what a request is keyed by (a source's session name, the subject of its token), or
+   *     empty for requests not to count
+   * @return the tracker, to read while or after the requests run
+   */
+  public InFlight trackInFlight(Function<EmulatedRequest, Optional<String>> key) {
+    InFlight tracker = new InFlight(key);
+    this.inFlight = tracker;
+    return tracker;
+  }
+
+  /** A request arrived: {@return what {@link #answered} needs} */
+  @Nullable InFlightTicket arrived(EmulatedRequest request) {
+    InFlight tracker = inFlight;
+    if (tracker == null) {
+      return null;
+    }
+    String key = tracker.arrived(request);
+    return key == null ? null : new InFlightTicket(tracker, key);
+  }
+
+  /**
+   * The answer to the request of {@code ticket} leaves now, to be sent after {@code delayNanos}.
+   */
+  static void answered(@Nullable InFlightTicket ticket, long delayNanos) {
+    if (ticket != null) {
+      ticket.tracker().answered(ticket.key(), delayNanos);
+    }
+  }
+
+  /** A request being counted by a tracker. */
+  record InFlightTicket(InFlight tracker, String key) {}
 
   synchronized void add(JournalEntry entry) {
     entries.add(entry);

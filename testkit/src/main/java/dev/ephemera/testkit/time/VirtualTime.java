@@ -236,8 +236,13 @@ public final class VirtualTime implements Timebase {
   /** {@return when the next pending task falls due, or empty} */
   public java.util.Optional<Duration> nextTaskIn() {
     synchronized (lock) {
-      queue.removeIf(e -> e.cancelled);
+      // only cancelled tasks ahead of the first live one are dropped: a fleet's worth of pending
+      // tasks is not scanned on every call
       Entry head = queue.peek();
+      while (head != null && head.cancelled) {
+        queue.poll();
+        head = queue.peek();
+      }
       return head == null
           ? java.util.Optional.empty()
           : java.util.Optional.of(Duration.ofNanos(Math.max(0, head.due - nanos)));

@@ -102,6 +102,19 @@ class EmulatorTest {
   }
 
   @Test
+  void hugeBody_padsTheNormalBody_pastEveryBoundedReader() throws Exception {
+    emulator.faults().next(Fault.hugeBody());
+    HttpResponse<String> huge = post("a=1");
+    assertThat(huge.statusCode()).isEqualTo(200);
+    assertThat(huge.body()).startsWith("{").contains("\"a\":\"1\"");
+    assertThat(huge.body().length()).isGreaterThan(Fault.HUGE_BODY_PADDING);
+    assertThat(huge.body().strip()).endsWith("}");
+    assertThat(emulator.journal().entries().get(0).appliedFault().map(Fault::kind))
+        .contains(Fault.Kind.HUGE_BODY);
+    assertThat(post("a=1").body().length()).isLessThan(100);
+  }
+
+  @Test
   void connectionReset_failsTheClient() {
     emulator.faults().next(Fault.connectionReset());
     assertThatThrownBy(() -> post("")).isInstanceOf(IOException.class);
@@ -169,6 +182,64 @@ class EmulatorTest {
           .isInstanceOf(IOException.class);
       assertThat(LoopbackTls.certificate().getSubjectX500Principal().getName())
           .contains("localhost");
+    }
+  }
+
+  @Test
+  void inFlight_countsOverlappingRequestsPerKey_andNotRequestsInTurn() throws Exception {
+    InFlight perKey =
+        emulator.journal().trackInFlight(r -> java.util.Optional.ofNullable(r.form().get("a")));
+    post("a=one");
+    post("a=one");
+    post("a=two");
+    post("x=unkeyed");
+    assertThat(perKey.maxPerKey()).as("requests in turn").isEqualTo(1);
+    assertThat(perKey.overlaps()).isZero();
+    assertThat(perKey.tracked()).isEqualTo(3);
+    assertThat(perKey.keys()).isEqualTo(2);
+
+    // One request of key "one" is held inside the emulator while a second of the same key and one
+    // of another key arrive: only key "one" overlaps.
+    Gate gate = Gate.closed();
+    emulator.faults().nextMatching(1, Fault.hold(gate), r -> "one".equals(r.form().get("a")));
+    var held = java.util.concurrent.CompletableFuture.supplyAsync(() -> postUnchecked("a=one"));
+    assertThat(gate.awaitArrival(Duration.ofSeconds(5))).isTrue();
+    post("a=two");
+    post("a=one");
+    assertThat(perKey.awaitIdle(Duration.ofMillis(50))).as("one request is held").isFalse();
+    gate.open();
+    assertThat(perKey.awaitIdle(Duration.ofSeconds(5))).isTrue();
+    assertThat(held.get(5, java.util.concurrent.TimeUnit.SECONDS).statusCode()).isEqualTo(200);
+    assertThat(perKey.maxPerKey()).isEqualTo(2);
+    assertThat(perKey.overlaps()).isEqualTo(1);
+    assertThat(perKey.overlappingKeys()).containsExactly("one");
+  }
+
+  @Test
+  void inFlight_countsALatencyFaultUntilItsDelayedAnswerLeaves() throws Exception {
+    InFlight perKey =
+        emulator.journal().trackInFlight(r -> java.util.Optional.ofNullable(r.form().get("a")));
+    emulator.faults().next(Fault.latency(Duration.ofSeconds(2)));
+    // The delayed answer for "one" is still waiting when another request of "one" arrives.
+    var slow = java.util.concurrent.CompletableFuture.supplyAsync(() -> postUnchecked("a=one"));
+    long deadline = System.nanoTime() + 5_000_000_000L;
+    while (perKey.tracked() == 0 && System.nanoTime() < deadline) {
+      Thread.onSpinWait();
+    }
+    post("a=one");
+    assertThat(perKey.awaitIdle(Duration.ofSeconds(5)))
+        .as("idle once the delayed answer left")
+        .isTrue();
+    assertThat(slow.get(5, java.util.concurrent.TimeUnit.SECONDS).statusCode()).isEqualTo(200);
+    assertThat(perKey.maxPerKey()).isEqualTo(2);
+    assertThat(perKey.toString()).contains("maxPerKey=2");
+  }
+
+  private HttpResponse<String> postUnchecked(String body) {
+    try {
+      return post(body);
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
     }
   }
 

@@ -1,5 +1,7 @@
 package dev.ephemera.vault.internal;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.ephemera.core.CredentialUnavailableException;
 import dev.ephemera.core.CredentialUnavailableException.Reason;
 import dev.ephemera.core.Secret;
@@ -28,13 +30,26 @@ import org.jspecify.annotations.Nullable;
  * <p>The driver is used with its own retries off ({@code maxRetries} 0, the default): the refresh
  * engine alone decides when to try again. All calls share one {@link HttpClient} (connect timeout,
  * TLS context, bounded reads: {@link RecordingHttpClient}) instead of the driver's new client per
- * request, and each request carries the read timeout. What the driver drops (status, headers, error
- * bodies) is read back from the core {@link WireRecorder}.
+ * request, and transports with the same TLS context and connect timeout share that client, and each
+ * request carries the read timeout. What the driver drops (status, headers, error bodies) is read
+ * back from the core {@link WireRecorder}.
  */
 public final class VaultTransport {
+  /** What a JDK client is built from: the TLS context (by identity) and the connect timeout. */
+  private record ClientKey(SSLContext tls, int connectTimeoutSeconds) {}
+
+  /**
+   * One JDK client (and so one selector thread) per TLS context and connect timeout, shared by
+   * every transport built with them: a process with many Vault identities does not start a thread
+   * per identity. A client no transport holds any more is let go.
+   */
+  private static final Cache<ClientKey, HttpClient> CLIENTS =
+      Caffeine.newBuilder().weakValues().build();
+
   private final String address;
   private final @Nullable String namespace;
   private final WireRecorder recorder = new WireRecorder();
+  private final HttpClient jdkClient; // held: the shared cache keeps it only while someone does
   private final RecordingHttpClient http;
   private final int readTimeoutSeconds;
   private final int connectTimeoutSeconds;
@@ -72,17 +87,28 @@ public final class VaultTransport {
     this.connectTimeoutSeconds = seconds(connectTimeout);
     this.readTimeoutSeconds = seconds(readTimeout);
     this.clock = clock;
+    this.jdkClient =
+        CLIENTS.get(
+            new ClientKey(Objects.requireNonNull(tls, "tls"), connectTimeoutSeconds),
+            VaultTransport::newClient);
     this.http =
         new RecordingHttpClient(
-            HttpClient.newBuilder()
-                // the driver sticks to HTTP/1.1 too: Vault Agent cannot proxy h2c
-                .version(HttpClient.Version.HTTP_1_1)
-                .followRedirects(HttpClient.Redirect.NEVER)
-                .connectTimeout(Duration.ofSeconds(connectTimeoutSeconds))
-                .sslContext(tls)
-                .build(),
-            recorder,
-            Objects.requireNonNull(endpoints, "endpoints"));
+            jdkClient, recorder, Objects.requireNonNull(endpoints, "endpoints"));
+  }
+
+  /** {@return the JDK client under this transport, shared with like transports} */
+  HttpClient jdkClient() {
+    return jdkClient;
+  }
+
+  private static HttpClient newClient(ClientKey key) {
+    return HttpClient.newBuilder()
+        // the driver sticks to HTTP/1.1 too: Vault Agent cannot proxy h2c
+        .version(HttpClient.Version.HTTP_1_1)
+        .followRedirects(HttpClient.Redirect.NEVER)
+        .connectTimeout(Duration.ofSeconds(key.connectTimeoutSeconds()))
+        .sslContext(key.tls())
+        .build();
   }
 
   private static int seconds(Duration d) {
