@@ -437,23 +437,29 @@ final class ChaosSoak {
   }
 
   /**
-   * The process-wide pools a closed fleet may leave behind, by folded name: the JDK's delayed
-   * executor, Reactor's parallel scheduler and the Azure SDK's shared pool (the Azure SDK and its
-   * HTTP pipeline start them once per process), and the selectors of at most two JDK HTTP clients
-   * that live as long as the process (the one every Pod Identity source shares, and the one this
-   * soak hands every Azure pod).
+   * The process-wide pools a closed fleet may leave behind, by folded name, each bounded whatever
+   * the fleet's size: the JDK's own (delayed executor, virtual-thread scheduler, keep-alive cache),
+   * Reactor's parallel scheduler and the Azure SDK's shared pool (the Azure SDK and its HTTP
+   * pipeline start them once per process), and the selectors of at most two JDK HTTP clients that
+   * live as long as the process (the one every Pod Identity source shares, and the one this soak
+   * hands every Azure pod).
    */
   private static final Map<String, Integer> PROCESS_WIDE =
-      Map.of(
-          "CompletableFutureDelayScheduler",
-          1,
-          "parallel-N",
-          Runtime.getRuntime().availableProcessors(),
+      Map.ofEntries(
+          // the JDK's delayed executor (JDK 17; JDK 25 names it after the common pool)
+          Map.entry("CompletableFutureDelayScheduler", 1),
+          Map.entry("ForkJoinPool.commonPool-delayScheduler", 1),
+          // the JDK's virtual-thread scheduler, its timer and unblocker (JDK 21+)
+          Map.entry("ForkJoinPool-N-worker-N", Runtime.getRuntime().availableProcessors()),
+          Map.entry("ForkJoinPool-N-delayScheduler", 1),
+          Map.entry("VirtualThread-unblocker", 1),
+          // HttpURLConnection's keep-alive cache (the AWS SDK's URL-connection client)
+          Map.entry("Keep-Alive-Timer", 1),
+          // Reactor's parallel scheduler (azure-core)
+          Map.entry("parallel-N", Runtime.getRuntime().availableProcessors()),
           // azure-core's shared executor: a fixed pool (20 here, whatever the fleet's size)
-          "azure-sdk-global-thread-N",
-          64,
-          "HttpClient-N-SelectorManager",
-          2);
+          Map.entry("azure-sdk-global-thread-N", 64),
+          Map.entry("HttpClient-N-SelectorManager", 2));
 
   /** {@return the threads left behind beyond the process-wide pools, named, with counts} */
   private static List<String> unexpectedLeft(List<String> left) {
