@@ -449,12 +449,15 @@ final class ChaosSoak {
           // the JDK's delayed executor (JDK 17; JDK 25 names it after the common pool)
           Map.entry("CompletableFutureDelayScheduler", 1),
           Map.entry("ForkJoinPool.commonPool-delayScheduler", 1),
+          // the JDK's common pool: its idle workers linger a while
+          Map.entry("ForkJoinPool.commonPool-worker-N", Runtime.getRuntime().availableProcessors()),
           // the JDK's virtual-thread scheduler, its timer and unblocker (JDK 21+)
           Map.entry("ForkJoinPool-N-worker-N", Runtime.getRuntime().availableProcessors()),
           Map.entry("ForkJoinPool-N-delayScheduler", 1),
           Map.entry("VirtualThread-unblocker", 1),
           // HttpURLConnection's keep-alive cache (the AWS SDK's URL-connection client)
           Map.entry("Keep-Alive-Timer", 1),
+          Map.entry("Keep-Alive-SocketCleaner", 1),
           // Reactor's parallel scheduler (azure-core)
           Map.entry("parallel-N", Runtime.getRuntime().availableProcessors()),
           // azure-core's shared executor: a fixed pool (20 here, whatever the fleet's size)
