@@ -108,10 +108,13 @@ public final class InFlight {
    * @throws InterruptedException when interrupted while waiting
    */
   public synchronized boolean awaitIdle(Duration max) throws InterruptedException {
-    long deadline = System.nanoTime() + max.toNanos();
+    // saturated: Duration.toNanos() throws past ~292 years, and a start plus that would overflow
+    long maxNanos =
+        max.compareTo(Duration.ofNanos(Long.MAX_VALUE)) >= 0 ? Long.MAX_VALUE : max.toNanos();
+    long start = System.nanoTime();
     while (true) {
       long now = System.nanoTime();
-      long left = deadline - now;
+      long left = maxNanos - (now - start);
       long delayed = lastDelayedAnswerNanos - now;
       if (answeringNow == 0 && delayed <= 0) {
         return true;
