@@ -47,8 +47,12 @@ import java.util.function.Supplier;
  * the public builders exactly as a user builds them.
  */
 final class Fleet implements AutoCloseable {
-  /** Every pod's credentials live this long: a virtual day is four or five issuances a pod. */
-  static final Duration LIFETIME = Duration.ofHours(6);
+  /**
+   * Every pod's credentials live this long (the longest an IRSA role session may): a virtual day is
+   * two or three issuances a pod, and an outage of the soak's longest (30 minutes) meets about one
+   * pod in twenty of its upstream.
+   */
+  static final Duration LIFETIME = Duration.ofHours(12);
 
   /**
    * Every client's read timeout: short, so the soak's timeout faults (a late answer) cost little

@@ -53,8 +53,14 @@ public final class Emulator implements AutoCloseable {
     this.clock = b.clock;
     this.faults = new FaultPlan(clock);
     this.https = b.https;
+    // the emulator keeps its own journal: WireMock's, and its per-request log line (formatted even
+    // when its notifier discards it), would only cost every answer time
     WireMockConfiguration config =
-        options().bindAddress("127.0.0.1").extensions(new Transformer()).disableRequestJournal();
+        options()
+            .bindAddress("127.0.0.1")
+            .extensions(new Transformer())
+            .disableRequestJournal()
+            .stubRequestLoggingDisabled(true);
     if (https) {
       try {
         tlsDir = Files.createTempDirectory("ephemera-tls");

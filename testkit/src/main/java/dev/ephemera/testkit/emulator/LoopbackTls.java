@@ -40,13 +40,25 @@ public final class LoopbackTls {
     }
   }
 
-  /** {@return the loopback certificate} */
+  /**
+   * {@return the loopback certificate} Read once: opening the key store derives its keys from the
+   * password, which costs more than a TLS handshake.
+   */
   public static X509Certificate certificate() {
-    try {
-      Certificate c = keyStore().getCertificate("loopback");
-      return (X509Certificate) c;
-    } catch (GeneralSecurityException e) {
-      throw new IllegalStateException("cannot read the loopback certificate", e);
+    return CertificateHolder.CERTIFICATE;
+  }
+
+  /** The certificate, read from the key store on first use. */
+  private static final class CertificateHolder {
+    static final X509Certificate CERTIFICATE = read();
+
+    private static X509Certificate read() {
+      try {
+        Certificate c = keyStore().getCertificate("loopback");
+        return (X509Certificate) c;
+      } catch (GeneralSecurityException e) {
+        throw new IllegalStateException("cannot read the loopback certificate", e);
+      }
     }
   }
 
