@@ -13,6 +13,7 @@ module dev.ephemera.core {
 
   exports dev.ephemera.core;
   exports dev.ephemera.core.audit;
+  exports dev.ephemera.core.audit.chain;
   exports dev.ephemera.core.refresh;
   exports dev.ephemera.core.scope;
   exports dev.ephemera.core.spi;

@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
@@ -43,6 +44,7 @@ final class AuditTally implements AuditListener {
   private final Map<String, LongAdder> byReason = new ConcurrentHashMap<>();
   private final List<String> unclassified = new ArrayList<>(); // guarded by itself
   private final LongAdder events = new LongAdder();
+  private final Set<String> revocationsFailed = ConcurrentHashMap.newKeySet();
 
   @Override
   public void onEvent(AuditEvent event) {
@@ -65,6 +67,10 @@ final class AuditTally implements AuditListener {
         byReason.computeIfAbsent(error.get().reason(), r -> new LongAdder()).increment();
       }
     }
+    if (type == AuditEventType.REVOKED && event.outcome() == AuditOutcome.FAILURE) {
+      // a revocation the upstream refused or never answered: audited, so admitted
+      event.credentialId().ifPresent(revocationsFailed::add);
+    }
     if (event.outcome() == AuditOutcome.FAILURE && event.error().isEmpty()) {
       note(event.source() + ": " + type + " failed without saying why");
     }
@@ -84,6 +90,11 @@ final class AuditTally implements AuditListener {
   }
 
   /** {@return failure events by their classification} */
+  /** {@return the ids of the credentials whose revocation failed, each audited as such} */
+  Set<String> revocationsFailed() {
+    return Set.copyOf(revocationsFailed);
+  }
+
   Map<String, Long> failuresByReason() {
     Map<String, Long> out = new TreeMap<>();
     byReason.forEach((r, n) -> out.put(r, n.sum()));

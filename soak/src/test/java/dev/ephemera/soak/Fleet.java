@@ -340,14 +340,15 @@ final class Fleet implements AutoCloseable {
     }
   }
 
-  /** {@return the Vault tokens the emulator still honours} */
   /**
-   * {@return the Vault tokens still live, but those minted by a login whose answer the client never
-   * saw whole (issued at one of {@code orphanedAt}): no client can revoke what it never got}
+   * {@return the Vault tokens still live, but those no client could revoke: minted by a login whose
+   * answer the client never saw whole (issued at one of {@code orphanedAt}), or whose revocation
+   * failed and was audited as failed ({@code revocationFailed}, by accessor)}
    */
-  List<String> liveVaultTokens(Set<Instant> orphanedAt) {
+  List<String> liveVaultTokens(Set<Instant> orphanedAt, Set<String> revocationFailed) {
     return vault.liveTokens().stream()
         .filter(t -> !orphanedAt.contains(t.issuedAt()))
+        .filter(t -> !revocationFailed.contains(t.accessor()))
         .map(t -> t.authPath() + " login at " + t.issuedAt()) // no accessor: it can revoke
         .toList();
   }

@@ -60,6 +60,36 @@ public final class AuditEvent {
     this.attributes = Map.copyOf(b.attributes);
   }
 
+  private AuditEvent(AuditEvent e, String credentialId) {
+    this.id = e.id;
+    this.time = e.time;
+    this.type = e.type;
+    this.outcome = e.outcome;
+    this.source = e.source;
+    this.provider = e.provider;
+    this.principal = e.principal;
+    this.target = e.target;
+    this.scope = e.scope;
+    this.credentialId = credentialId;
+    this.issuedAt = e.issuedAt;
+    this.expiresAt = e.expiresAt;
+    this.latency = e.latency;
+    this.attempt = e.attempt;
+    this.error = e.error;
+    this.host = e.host;
+    this.attributes = e.attributes;
+  }
+
+  /**
+   * {@return a copy of this event naming its credential by {@code credentialId} instead: a sink
+   * writes a keyed fingerprint in place of an id that could act on the credential}
+   *
+   * @param credentialId the id to name the credential by
+   */
+  public AuditEvent withCredentialId(String credentialId) {
+    return new AuditEvent(this, Objects.requireNonNull(credentialId, "credentialId"));
+  }
+
   /**
    * {@return a builder for an event of the given type and outcome; {@code time} is required}
    *
