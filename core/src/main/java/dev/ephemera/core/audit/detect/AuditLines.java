@@ -1,0 +1,83 @@
+package dev.ephemera.core.audit.detect;
+
+import dev.ephemera.core.internal.Json;
+import java.io.IOException;
+import java.io.Reader;
+import java.util.Map;
+import java.util.function.Predicate;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Reads audit JSON lines as written by {@link dev.ephemera.core.audit.JsonLinesAuditListener}, or
+ * lines of a chained format whose {@code "event"} member holds the event. Every line is bounded;
+ * one that is too long, not a JSON object or refused by the caller is skipped and counted. Blank
+ * lines are not counted.
+ */
+final class AuditLines {
+  /** The longest line read, in chars; an audit event is far shorter. */
+  static final int MAX_LINE_CHARS = 64 * 1024;
+
+  private AuditLines() {}
+
+  /**
+   * Hands each line's event object to {@code accept}, which returns {@code false} for one it cannot
+   * use.
+   *
+   * @return how many lines were skipped
+   * @throws IOException if reading fails
+   */
+  static long read(Reader in, int maxLineChars, Predicate<Map<String, Object>> accept)
+      throws IOException {
+    long skipped = 0;
+    StringBuilder line = new StringBuilder(512);
+    boolean tooLong = false;
+    char[] buf = new char[8192];
+    int n;
+    while ((n = in.read(buf)) != -1) {
+      for (int i = 0; i < n; i++) {
+        char c = buf[i];
+        if (c == '\n') {
+          skipped += tooLong ? 1 : handle(line, accept);
+          line.setLength(0);
+          tooLong = false;
+        } else if (!tooLong) {
+          if (line.length() >= maxLineChars) {
+            tooLong = true;
+            line.setLength(0);
+          } else {
+            line.append(c);
+          }
+        }
+      }
+    }
+    return skipped + (tooLong ? 1 : handle(line, accept));
+  }
+
+  /** {@return 1 if the line is skipped, else 0} */
+  private static int handle(StringBuilder line, Predicate<Map<String, Object>> accept) {
+    String text = line.toString().strip();
+    if (text.isEmpty()) {
+      return 0;
+    }
+    try {
+      Map<String, Object> event = eventOf(Json.parseObject(text));
+      return event != null && accept.test(event) ? 0 : 1;
+    } catch (RuntimeException e) {
+      return 1;
+    }
+  }
+
+  @SuppressWarnings("unchecked")
+  private static @Nullable Map<String, Object> eventOf(Map<String, Object> line) {
+    Object chained = line.get("event");
+    if (chained instanceof Map) {
+      return (Map<String, Object>) chained;
+    }
+    return line.containsKey("type") ? line : null;
+  }
+
+  /** {@return the string member {@code name}, or {@code null} when absent or not a string} */
+  static @Nullable String string(Map<String, Object> event, String name) {
+    return event.get(name) instanceof String s ? s : null;
+  }
+}
