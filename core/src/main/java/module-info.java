@@ -1,10 +1,10 @@
 /**
  * Ephemera core: the credential API, the refresh engine, the audit pipeline and scoping.
  *
- * <p>Exported: the API ({@code dev.ephemera.core}, {@code .audit}, {@code .audit.detect}, {@code
- * .refresh}, {@code .scope}) and the SPI a backend implements ({@code .spi}, {@code .spi.http}).
- * {@code dev.ephemera.core.internal} is not exported: nothing outside core can reach it on the
- * module path.
+ * <p>Exported: the API ({@code dev.ephemera.core}, {@code .audit}, {@code .audit.chain}, {@code
+ * .audit.detect}, {@code .refresh}, {@code .scope}) and the SPI a backend implements ({@code .spi},
+ * {@code .spi.http}). {@code dev.ephemera.core.internal} is not exported: nothing outside core can
+ * reach it on the module path.
  */
 module dev.ephemera.core {
   requires org.slf4j;

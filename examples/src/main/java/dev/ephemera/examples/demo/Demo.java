@@ -6,13 +6,16 @@ import dev.ephemera.core.audit.AuditEvent;
 import dev.ephemera.core.audit.AuditEventType;
 import dev.ephemera.core.audit.AuditListener;
 import dev.ephemera.core.audit.AuditOutcome;
-import dev.ephemera.core.audit.JsonLinesAuditListener;
+import dev.ephemera.core.audit.chain.ChainKeys;
+import dev.ephemera.core.audit.chain.ChainedAuditSink;
+import dev.ephemera.core.audit.chain.CheckpointSigner;
 import dev.ephemera.testkit.RecordingAuditListener;
 import dev.ephemera.testkit.emulator.Fault;
 import dev.ephemera.testkit.emulator.FaultPlan;
-import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyPair;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -55,11 +58,17 @@ final class Demo {
     RecordingAuditListener recorder = new RecordingAuditListener();
     CompactAudit compact = new CompactAudit(out, !options.table(), width);
     List<AuditListener> listeners = new ArrayList<>(List.of(recorder, compact));
-    OutputStream auditFile = null;
-    JsonLinesAuditListener json = null;
+    ChainedAuditSink json = null;
     if (options.auditFile() != null) {
-      auditFile = Files.newOutputStream(options.auditFile());
-      json = JsonLinesAuditListener.to(auditFile);
+      // a tamper-evident trail: a hash chain, its head signed with a key that lives only in this
+      // process; its public half goes beside the trail, for the verifier
+      KeyPair signing = ChainKeys.generateEd25519();
+      Files.writeString(publicKeyFile(options.auditFile()), ChainKeys.toPem(signing.getPublic()));
+      json =
+          ChainedAuditSink.builder(Files.newOutputStream(options.auditFile()))
+              .origin("ephemera-demo")
+              .signer(CheckpointSigner.ed25519(signing.getPrivate(), signing.getPublic()))
+              .build();
       listeners.add(json);
     }
     List<Scenario> scenarios = new ArrayList<>();
@@ -356,6 +365,11 @@ final class Demo {
     return summary;
   }
 
+  /** {@return where the public key of the audit trail's checkpoints is written} */
+  static Path publicKeyFile(Path auditFile) {
+    return auditFile.resolveSibling(auditFile.getFileName() + ".pub");
+  }
+
   private void say(String line) {
     out.println(Columns.wrap(line, width.getAsInt(), 4));
   }
@@ -565,7 +579,15 @@ final class Demo {
     say(String.format("  callers with error %,d  (expected: 0)", s.callerErrors()));
     firstErrors.forEach(e -> say("    " + e));
     if (options.auditFile() != null) {
-      say("  audit stream       " + options.auditFile());
+      say(
+          "  audit trail        "
+              + options.auditFile()
+              + " (hash-chained, signed); verify it with");
+      say(
+          "                     ./audit verify "
+              + options.auditFile()
+              + " --public-key "
+              + publicKeyFile(options.auditFile()));
     }
     if (s.timeline() != null) {
       say("  timeline           " + s.timeline());

@@ -15,7 +15,7 @@ import org.jspecify.annotations.Nullable;
  * @param duration how much credential life to show (scaled time)
  * @param speed how many times faster than real time
  * @param backends which backends to run
- * @param auditFile where to write the full audit stream as JSON lines, or null
+ * @param auditFile where to write the full audit trail (a signed hash chain), or null
  * @param timeline where to draw the run as an SVG picture, or null
  * @param table whether to draw the live status table (off when not on a terminal)
  * @param help whether {@code --help} was asked for
@@ -47,7 +47,8 @@ public record DemoOptions(
                          so fast that a credential lives 2 s of real time (1800 from 6h up,
                          450 at 90m)
         --backend B      aws | gcp | azure | vault | all, or a comma list (default all)
-        --audit-file F   write the full audit stream as JSON lines to F
+        --audit-file F   write the full audit trail to F: JSON lines, hash-chained and signed
+                         (the public key in F.pub; ./audit verify checks it)
         --timeline F     draw the run as an SVG picture in F: one row per source, every
                          credential, refresh, failure, revocation and the outage (ids and times only)
         --no-table       no live status table (also off when stdout is not a terminal)

@@ -2,6 +2,10 @@ package dev.ephemera.examples.demo;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.ephemera.core.audit.chain.ChainFormat;
+import dev.ephemera.core.audit.chain.ChainKeys;
+import dev.ephemera.core.audit.chain.ChainReport;
+import dev.ephemera.core.audit.chain.ChainVerifier;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -85,8 +89,27 @@ class DemoTest {
         .doesNotContain("TIMEOUT")
         .contains("Summary", "story              complete", "OK");
 
+    // the audit trail is a signed chain that verifies, and the demo says how to verify it
+    List<String> entries = Files.readAllLines(auditFile);
+    assertThat(entries)
+        .isNotEmpty()
+        .allSatisfy(l -> assertThat(l).startsWith("{\"v\":\"" + ChainFormat.VERSION + "\""));
+    ChainReport report =
+        ChainVerifier.builder()
+            .publicKey(ChainKeys.publicKeyFromPem(Files.readString(Demo.publicKeyFile(auditFile))))
+            .build()
+            .verify(List.of(auditFile));
+    assertThat(report.problems()).as(report.summary()).isEmpty();
+    assertThat(report.checkpoints()).isPositive();
+    assertThat(output).contains("./audit verify " + auditFile + " --public-key " + auditFile);
+
     // the audit stream agrees, read on its own: every failed attempt lies in the outage window
-    List<String> lines = Files.readAllLines(auditFile);
+    List<String> lines =
+        entries.stream()
+            .filter(l -> l.contains("\"kind\":\"EVENT\""))
+            .map(l -> l.substring(l.indexOf("\"event\":") + "\"event\":".length()))
+            .toList();
+    assertThat(report.events()).isEqualTo(lines.size());
     assertThat(lines)
         .isNotEmpty()
         .allSatisfy(l -> assertThat(l).startsWith("{\"schema\":\"ephemera.audit/v1\""));
