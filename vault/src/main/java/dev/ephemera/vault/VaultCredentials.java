@@ -61,6 +61,8 @@ import org.jspecify.annotations.Nullable;
  *       after the {@linkplain Builder#leaseRevokeGrace lease grace}. A token rotation re-reads the
  *       secret at once: Vault revokes a token's leases with the token.
  *   <li>{@link #kv(String)}: audited KV v2 reads.
+ *   <li>{@link #transitSigner(String)}: a checkpoint signer for the audit chain whose {@code
+ *       ed25519} key stays in Vault's Transit engine.
  *   <li>{@link #driverConfig()}: the Vault Java driver's configuration, its token following
  *       rotation.
  * </ul>
@@ -304,6 +306,38 @@ public final class VaultCredentials implements AutoCloseable {
         name + ":kv",
         tokenIssuer::describe,
         cacheTtl);
+  }
+
+  /**
+   * {@return a checkpoint signer over the {@code ed25519} key {@code key} of the Transit engine
+   * mounted at {@value VaultTransitSigner#DEFAULT_MOUNT}} It reads the key's latest version and
+   * public key now, with the current token.
+   *
+   * @param key the Transit key name, e.g. {@code audit-signing}
+   * @throws CredentialConfigurationException if {@code key} is not a key name, or names a key that
+   *     is not {@code ed25519}
+   * @throws CredentialUnavailableException when the key cannot be read: no token (CLOSED after
+   *     {@link #close()}), {@code permission denied} (REJECTED), no such key (CONFIGURATION), Vault
+   *     failing or answering garbage
+   */
+  public VaultTransitSigner transitSigner(String key) {
+    return transitSigner(VaultTransitSigner.DEFAULT_MOUNT, key);
+  }
+
+  /**
+   * {@return a checkpoint signer over the {@code ed25519} key {@code key} of the Transit engine
+   * mounted at {@code mount}} It reads the key's latest version and public key now, with the
+   * current token.
+   *
+   * @param mount the Transit mount, e.g. {@code transit} or {@code audit/transit}
+   * @param key the Transit key name, e.g. {@code audit-signing}
+   * @throws CredentialConfigurationException if {@code mount} is not a Vault path or {@code key}
+   *     not a key name, or names a key that is not {@code ed25519}
+   * @throws CredentialUnavailableException when the key cannot be read, as for {@link
+   *     #transitSigner(String)}
+   */
+  public VaultTransitSigner transitSigner(String mount, String key) {
+    return new VaultTransitSigner(transport, tokens, mount, key);
   }
 
   /**

@@ -6,6 +6,7 @@ import dev.ephemera.testkit.emulator.Journal;
 import dev.ephemera.testkit.oidc.OidcIssuer;
 import dev.ephemera.testkit.oidc.TokenFile;
 import java.net.URI;
+import java.security.PublicKey;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -31,8 +32,10 @@ import org.jspecify.annotations.Nullable;
  * signature, issuer, audience, expiry) and the role binding; tokens carry a TTL and a max TTL
  * measured on the injected clock; {@code renew-self} past the remaining max TTL is capped with
  * Vault's warning, and refused once none remains; {@code revoke-self} revokes the token and every
- * lease it created; leases renew, cap, expire and revoke the same way. Shared faults (sealed 503,
- * 429 with Retry-After, 5xx, latency, resets, garbage, outage windows) come from {@link #faults()}.
+ * lease it created; leases renew, cap, expire and revoke the same way; Transit {@code ed25519} keys
+ * sign and verify, and rotate, for tokens holding a policy their mount lets in ({@link
+ * #transitMount}). Shared faults (sealed 503, 429 with Retry-After, 5xx, latency, resets, garbage,
+ * outage windows) come from {@link #faults()}.
  */
 public final class VaultEmulator implements AutoCloseable {
   private final VaultProtocol protocol;
@@ -179,6 +182,90 @@ public final class VaultEmulator implements AutoCloseable {
    */
   public void deleteKv(String mount, String path) {
     protocol.deleteKv(mount, path);
+  }
+
+  /**
+   * Mounts the Transit secrets engine at {@code mount} (once) and lets tokens holding any of {@code
+   * policies} use all of it: create, read and rotate keys, sign and verify (Vault's ACL {@code path
+   * "<mount>/*"}). Calling it again adds policies. Tokens with none of them get {@code 403
+   * permission denied}; the {@code default} policy alone grants nothing, as in Vault.
+   *
+   * <pre>{@code
+   * vault.transitMount("transit", "audit-signer").transitKey("audit-signing");
+   * vault.kubernetesRole(VaultRole.builder("app").boundServiceAccount(sa)
+   *     .policies("audit-signer").build());
+   * }</pre>
+   *
+   * @param mount the secrets mount (e.g. {@code transit})
+   * @param policies the policies that may use it
+   * @return this {@code VaultEmulator}
+   */
+  public VaultEmulator transitMount(String mount, String... policies) {
+    protocol.addTransitMount(mount, List.of(policies));
+    return this;
+  }
+
+  /**
+   * Creates an {@code ed25519} Transit key, version 1, on the mount {@code transit} (mounted with
+   * no policies if {@link #transitMount} was not called for it).
+   *
+   * @param name the key name (Vault's name pattern: word characters, {@code -} and {@code .})
+   * @return this {@code VaultEmulator}
+   * @throws IllegalArgumentException if the key exists or the name is not a key name
+   */
+  public VaultEmulator transitKey(String name) {
+    return transitKey("transit", name);
+  }
+
+  /**
+   * Creates an {@code ed25519} Transit key, version 1, on {@code mount}.
+   *
+   * @param mount the secrets mount (e.g. {@code transit})
+   * @param name the key name
+   * @return this {@code VaultEmulator}
+   * @throws IllegalArgumentException if the key exists or the name is not a key name
+   */
+  public VaultEmulator transitKey(String mount, String name) {
+    protocol.addTransitKey(mount, name);
+    return this;
+  }
+
+  /**
+   * Rotates a Transit key as an operator would: a new latest version signs from now on.
+   *
+   * @param mount the secrets mount (e.g. {@code transit})
+   * @param name the key name
+   * @return the new latest version
+   * @throws IllegalArgumentException if there is no such key
+   */
+  public int rotateTransitKey(String mount, String name) {
+    return protocol.rotateTransitKey(mount, name);
+  }
+
+  /**
+   * {@return the public key of the latest version of the Transit key {@code name} on the mount
+   * {@code transit}, to verify its signatures with}
+   *
+   * @param name the key name
+   * @throws IllegalArgumentException if there is no such key
+   */
+  public PublicKey transitPublicKey(String name) {
+    return protocol.transitPublicKey("transit", name, 0);
+  }
+
+  /**
+   * {@return the public key of one version of a Transit key}
+   *
+   * @param mount the secrets mount (e.g. {@code transit})
+   * @param name the key name
+   * @param version the key version, from 1
+   * @throws IllegalArgumentException if there is no such key or version
+   */
+  public PublicKey transitPublicKey(String mount, String name, int version) {
+    if (version < 1) {
+      throw new IllegalArgumentException("version must be positive: " + version);
+    }
+    return protocol.transitPublicKey(mount, name, version);
   }
 
   /** Seals Vault: every request gets {@code 503 {"errors":["Vault is sealed"]}}. */

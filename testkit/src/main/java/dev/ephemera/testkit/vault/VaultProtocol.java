@@ -10,6 +10,7 @@ import dev.ephemera.testkit.emulator.EmulatedProtocol;
 import dev.ephemera.testkit.emulator.EmulatedRequest;
 import dev.ephemera.testkit.emulator.EmulatedResponse;
 import dev.ephemera.testkit.oidc.OidcIssuer;
+import java.security.PublicKey;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -21,8 +22,8 @@ import org.jspecify.annotations.Nullable;
 /**
  * Vault's HTTP API over the emulator's state (PROTOCOLS.md §4): routes each request to its endpoint
  * family ({@link VaultLogins}, {@link VaultTokens}, {@link VaultLeases}, {@link VaultKv}, {@link
- * VaultWrapping}) and shapes the shared faults as Vault would. Thread-safe: every entry point is
- * synchronized, and the families are reached only through it.
+ * VaultTransit}, {@link VaultWrapping}) and shapes the shared faults as Vault would. Thread-safe:
+ * every entry point is synchronized, and the families are reached only through it.
  */
 final class VaultProtocol implements EmulatedProtocol {
   private final String namespace;
@@ -30,6 +31,7 @@ final class VaultProtocol implements EmulatedProtocol {
   private final VaultLogins logins;
   private final VaultLeases leases;
   private final VaultKv kv;
+  private final VaultTransit transit;
   private final VaultWrapping wrapping;
   private boolean sealed;
 
@@ -39,6 +41,7 @@ final class VaultProtocol implements EmulatedProtocol {
     this.logins = new VaultLogins(oidc, tokens);
     this.leases = new VaultLeases(clock, tokens);
     this.kv = new VaultKv(clock, tokens);
+    this.transit = new VaultTransit(clock, tokens);
     this.wrapping = new VaultWrapping(clock, tokens);
   }
 
@@ -70,6 +73,22 @@ final class VaultProtocol implements EmulatedProtocol {
 
   synchronized void deleteKv(String mount, String path) {
     kv.delete(mount, path);
+  }
+
+  synchronized void addTransitMount(String mount, List<String> policies) {
+    transit.mount(mount, policies);
+  }
+
+  synchronized void addTransitKey(String mount, String name) {
+    transit.addKey(mount, name);
+  }
+
+  synchronized int rotateTransitKey(String mount, String name) {
+    return transit.rotate(mount, name);
+  }
+
+  synchronized PublicKey transitPublicKey(String mount, String name, int version) {
+    return transit.publicKey(mount, name, version);
   }
 
   synchronized void setSealed(boolean sealed) {
@@ -148,6 +167,10 @@ final class VaultProtocol implements EmulatedProtocol {
     VaultLeases.Spec dynamic = leases.secretAt(path);
     if (dynamic != null) {
       return leases.read(request, dynamic);
+    }
+    EmulatedResponse transitAnswer = transit.handle(path, method, body, request);
+    if (transitAnswer != null) {
+      return transitAnswer;
     }
     EmulatedResponse kvAnswer = kv.handle(path, method, request);
     return kvAnswer != null ? kvAnswer : VaultJson.noHandler(path);

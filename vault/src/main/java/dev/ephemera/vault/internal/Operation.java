@@ -11,9 +11,9 @@ import dev.ephemera.core.spi.http.StatusReasons;
  *   <li>412 is UNAVAILABLE for every call: a performance standby has not caught up with the state
  *       the request needs yet (Enterprise eventual consistency), so the same request succeeds
  *       later;
- *   <li>400 is CONFIGURATION for logins, unwraps and reads (a bad role, path, secret id or used-up
- *       wrapping token), and the standard REJECTED for renewals and revocations (the token or lease
- *       cannot be extended).
+ *   <li>400 is CONFIGURATION for logins, unwraps, reads and Transit calls (a bad role, path, secret
+ *       id, key or key version, or a used-up wrapping token), and the standard REJECTED for
+ *       renewals and revocations (the token or lease cannot be extended).
  * </ul>
  */
 enum Operation {
@@ -32,7 +32,11 @@ enum Operation {
   /** {@code sys/leases/revoke}. */
   REVOKE_LEASE("lease revocation", Tables.VAULT),
   /** A KV v2 read. */
-  READ_KV("KV read", Tables.SETTINGS);
+  READ_KV("KV read", Tables.SETTINGS),
+  /** A Transit key read ({@code <mount>/keys/<name>}). */
+  READ_TRANSIT_KEY("Transit key read", Tables.SETTINGS),
+  /** A Transit signing ({@code <mount>/sign/<name>}); a 400 names a bad key or key version. */
+  TRANSIT_SIGN("Transit signing", Tables.SETTINGS);
 
   private final String description;
   private final StatusReasons reasons;
