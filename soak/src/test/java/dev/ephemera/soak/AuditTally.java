@@ -45,6 +45,7 @@ final class AuditTally implements AuditListener {
   private final List<String> unclassified = new ArrayList<>(); // guarded by itself
   private final LongAdder events = new LongAdder();
   private final Set<String> revocationsFailed = ConcurrentHashMap.newKeySet();
+  private final Map<String, String> historyById = new ConcurrentHashMap<>();
 
   @Override
   public void onEvent(AuditEvent event) {
@@ -67,6 +68,14 @@ final class AuditTally implements AuditListener {
         byReason.computeIfAbsent(error.get().reason(), r -> new LongAdder()).increment();
       }
     }
+    event
+        .credentialId()
+        .ifPresent(
+            id ->
+                historyById.merge(
+                    id,
+                    event.source() + " " + type + "/" + event.outcome() + "@" + event.time(),
+                    (a, b) -> a.length() > 600 ? a : a + ", " + b));
     if (type == AuditEventType.REVOKED && event.outcome() == AuditOutcome.FAILURE) {
       // a revocation the upstream refused or never answered: audited, so admitted
       event.credentialId().ifPresent(revocationsFailed::add);
@@ -90,6 +99,11 @@ final class AuditTally implements AuditListener {
   }
 
   /** {@return failure events by their classification} */
+  /** {@return what the audit trail says of the credential {@code id}: each event, in order} */
+  String history(String id) {
+    return historyById.getOrDefault(id, "no event names it");
+  }
+
   /** {@return the ids of the credentials whose revocation failed, each audited as such} */
   Set<String> revocationsFailed() {
     return Set.copyOf(revocationsFailed);

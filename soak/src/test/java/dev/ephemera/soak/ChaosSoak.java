@@ -188,7 +188,7 @@ final class ChaosSoak {
       }
       Set<String> admitted = audit.revocationsFailed();
       figures.put("revocations that failed (audited)", admitted.size());
-      List<String> liveTokens = fleet.liveVaultTokens(orphaningAnswers, admitted);
+      List<String> liveTokens = fleet.liveVaultTokens(orphaningAnswers, admitted, audit);
       if (!liveTokens.isEmpty()) {
         breach(
             liveTokens.size()

@@ -345,11 +345,13 @@ final class Fleet implements AutoCloseable {
    * answer the client never saw whole (issued at one of {@code orphanedAt}), or whose revocation
    * failed and was audited as failed ({@code revocationFailed}, by accessor)}
    */
-  List<String> liveVaultTokens(Set<Instant> orphanedAt, Set<String> revocationFailed) {
+  List<String> liveVaultTokens(
+      Set<Instant> orphanedAt, Set<String> revocationFailed, AuditTally audit) {
     return vault.liveTokens().stream()
         .filter(t -> !orphanedAt.contains(t.issuedAt()))
         .filter(t -> !revocationFailed.contains(t.accessor()))
-        .map(t -> t.authPath() + " login at " + t.issuedAt()) // no accessor: it can revoke
+        // no accessor in the report: it can revoke; what the audit trail says of it instead
+        .map(t -> t.authPath() + " login at " + t.issuedAt() + ": " + audit.history(t.accessor()))
         .toList();
   }
 

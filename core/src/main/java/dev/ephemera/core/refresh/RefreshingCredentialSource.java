@@ -10,6 +10,7 @@ import dev.ephemera.core.audit.AuditHost;
 import dev.ephemera.core.audit.AuditListener;
 import dev.ephemera.core.spi.CredentialIssuer;
 import dev.ephemera.core.spi.IssueResult;
+import dev.ephemera.core.spi.IssuerInfo;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -99,7 +100,11 @@ public final class RefreshingCredentialSource<C extends Credential> implements C
   private long throttledUntilNanos = Schedule.NONE;
   private long issuances;
   private long failures;
+  private long rotations;
+  private @Nullable C killed; // revoked by the kill switch: never retired again
   private boolean closed;
+  private final Instant builtAt;
+  private final CredentialInventory.Registration registration;
 
   private RefreshingCredentialSource(Builder<C> b, String name) {
     this.issuer = b.issuer;
@@ -115,6 +120,8 @@ public final class RefreshingCredentialSource<C extends Credential> implements C
     this.subscribers = new Subscribers<>(audit);
     this.revocations =
         new Revocations<>(issuer, policy.revokeDelay(), scheduler, ticker, audit, lock);
+    this.builtAt = clock.instant();
+    this.registration = CredentialInventory.process().register(this);
   }
 
   /**
@@ -262,7 +269,7 @@ public final class RefreshingCredentialSource<C extends Credential> implements C
       refreshTask = null;
       expiryTask = null;
       nextRefreshAt = null;
-      held = lastIssued;
+      held = lastIssued == killed ? null : lastIssued; // the kill switch revoked it already
       lastIssued = null;
       lastFailure = null;
       snapshot = Snapshot.empty(SourceState.CLOSED);
@@ -281,8 +288,83 @@ public final class RefreshingCredentialSource<C extends Credential> implements C
     if (held != null) {
       revocations.revoke(held);
     }
+    registration.remove();
     audit.closed();
     audit.awaitDelivery();
+  }
+
+  // ------------------------------------------------------- the inventory's view
+
+  /** {@return this source as the process-wide inventory lists it, now} */
+  InventoryEntry inventoryEntry() {
+    IssuerInfo info;
+    try {
+      info = issuer.describe();
+    } catch (RuntimeException e) {
+      info = IssuerInfo.of("unknown", "", "");
+    }
+    Instant now = clock.instant();
+    lock.lock();
+    try {
+      Snapshot<C> s = snapshot;
+      C c = s.serving;
+      return new InventoryEntry(
+          name,
+          info.provider(),
+          info.principal(),
+          info.target(),
+          info.scope(),
+          s.state,
+          c == null ? null : c.id(),
+          c == null ? null : c.issuedAt(),
+          c == null ? null : c.expiresAt(),
+          now,
+          builtAt,
+          rotations,
+          issuances,
+          failures,
+          lastFailure == null ? null : lastFailure.reason().name());
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /**
+   * The kill switch: stops serving the held credential at once, revokes it at the upstream (audited
+   * as {@code REVOKED}), and starts a new issuance.
+   *
+   * @return whether a credential was held, and so revoked
+   */
+  boolean revokeHeld() {
+    C held = null;
+    lock.lock();
+    try {
+      if (!closed && snapshot.serving != null) {
+        held = snapshot.serving;
+        killed = held;
+        generation++;
+        cancel(expiryTask);
+        expiryTask = null;
+        snapshot = snapshot.withState(SourceState.UNAVAILABLE);
+      }
+    } finally {
+      lock.unlock();
+    }
+    if (held == null) {
+      return false;
+    }
+    revocations.revoke(held);
+    acquire(Trigger.INVALIDATED);
+    return true;
+  }
+
+  private @Nullable C killedCredential() {
+    lock.lock();
+    try {
+      return killed;
+    } finally {
+      lock.unlock();
+    }
   }
 
   @Override
@@ -508,6 +590,9 @@ public final class RefreshingCredentialSource<C extends Credential> implements C
         snapshot = new Snapshot<>(fresh, SourceState.VALID, staleAt, staleAtWall);
         if (rotated) {
           firstLifetimeNanos = lifetime;
+          if (previous != null) {
+            rotations++;
+          }
         }
         if (issued) {
           // The longest the upstream has ever issued for: a metadata server handing back a cached
@@ -538,7 +623,9 @@ public final class RefreshingCredentialSource<C extends Credential> implements C
     audit.reportSkew(fresh, now, upstreamTime, policy.expiryMargin());
     if (rotated && previous != null) {
       subscribers.tell(fresh);
-      revocations.retire(previous);
+      if (previous != killedCredential()) {
+        revocations.retire(previous);
+      }
     }
     if (f != null) {
       f.complete(fresh);
