@@ -16,12 +16,12 @@ import java.util.function.Predicate;
 /**
  * Every live credential source of this process, whatever backend built it: an inventory of its
  * non-human credentials ({@link #entries()}, {@link #toJson()}), their blast radius ({@link
- * #blastRadius(Duration)}), and a kill switch ({@link #revokeAll()}, {@link #revokeAll(String)})
- * an operator can pull when a workload is thought compromised.
+ * #blastRadius(Duration)}), and a kill switch ({@link #revokeAll()}, {@link #revokeAll(String)}) an
+ * operator can pull when a workload is thought compromised.
  *
- * <p>A source joins when it is built and leaves when it is closed; one dropped without being
- * closed leaves when it is collected (the inventory holds it weakly). Taking the inventory reads
- * each source's state under its lock, never its secret.
+ * <p>A source joins when it is built and leaves when it is closed; one dropped without being closed
+ * leaves when it is collected (the inventory holds it weakly). Taking the inventory reads each
+ * source's state under its lock, never its secret.
  */
 public final class CredentialInventory {
   private static final CredentialInventory PROCESS = new CredentialInventory();

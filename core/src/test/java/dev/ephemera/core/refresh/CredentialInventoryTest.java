@@ -35,11 +35,7 @@ class CredentialInventoryTest {
   private RefreshingCredentialSource<BearerToken> source(
       String name, CredentialIssuer<BearerToken> issuer) {
     var s =
-        CredentialSources.refreshing(issuer)
-            .name(name)
-            .timebase(time)
-            .auditListener(audit)
-            .build();
+        CredentialSources.refreshing(issuer).name(name).timebase(time).auditListener(audit).build();
     sources.add(s);
     return s;
   }
@@ -79,7 +75,9 @@ class CredentialInventoryTest {
 
     List<InventoryEntry> entries = mine("inv-list-");
 
-    assertThat(entries).extracting(InventoryEntry::name).containsExactly("inv-list-a", "inv-list-b");
+    assertThat(entries)
+        .extracting(InventoryEntry::name)
+        .containsExactly("inv-list-a", "inv-list-b");
     InventoryEntry e = entries.get(0);
     assertThat(e.provider()).isEqualTo("fake");
     assertThat(e.principal()).isEqualTo("test-workload");
@@ -162,7 +160,8 @@ class CredentialInventoryTest {
     assertThat(r.unscoped()).containsExactly("reused");
     assertThat(r.neverRotated()).containsExactly("reused");
     assertThat(r.summary())
-        .isEqualTo("3 sources: 1 with credentials living longer than 12h, 1 unscoped, 1 never rotated");
+        .isEqualTo(
+            "3 sources: 1 with credentials living longer than 12h, 1 unscoped, 1 never rotated");
   }
 
   private static InventoryEntry entry(
