@@ -114,6 +114,18 @@ public final class CredentialInventory {
     return revokeWhere(s -> principal.equals(s.inventoryEntry().principal()));
   }
 
+  /**
+   * The kill switch for one source: as {@link #revokeAll()}, for the live sources named {@code
+   * name}.
+   *
+   * @param name the source's name
+   * @return how many credentials were revoked
+   */
+  public int revokeSource(String name) {
+    Objects.requireNonNull(name, "name");
+    return revokeWhere(s -> name.equals(s.name()));
+  }
+
   private int revokeWhere(Predicate<RefreshingCredentialSource<?>> which) {
     int revoked = 0;
     for (RefreshingCredentialSource<?> s : live()) {
