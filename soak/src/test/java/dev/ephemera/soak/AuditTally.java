@@ -46,6 +46,7 @@ final class AuditTally implements AuditListener {
   private final LongAdder events = new LongAdder();
   private final Set<String> revocationsFailed = ConcurrentHashMap.newKeySet();
   private final Map<String, String> historyById = new ConcurrentHashMap<>();
+  private final Map<String, java.time.Instant> revokedAt = new ConcurrentHashMap<>();
 
   @Override
   public void onEvent(AuditEvent event) {
@@ -76,6 +77,9 @@ final class AuditTally implements AuditListener {
                     id,
                     event.source() + " " + type + "/" + event.outcome() + "@" + event.time(),
                     (a, b) -> a.length() > 600 ? a : a + ", " + b));
+    if (type == AuditEventType.REVOKED && event.outcome() == AuditOutcome.SUCCESS) {
+      event.credentialId().ifPresent(id -> revokedAt.put(id, event.time()));
+    }
     if (type == AuditEventType.REVOKED && event.outcome() == AuditOutcome.FAILURE) {
       // a revocation the upstream refused or never answered: audited, so admitted
       event.credentialId().ifPresent(revocationsFailed::add);
@@ -102,6 +106,11 @@ final class AuditTally implements AuditListener {
   /** {@return what the audit trail says of the credential {@code id}: each event, in order} */
   String history(String id) {
     return historyById.getOrDefault(id, "no event names it");
+  }
+
+  /** {@return when the credential {@code id} was audited revoked, if it was} */
+  java.util.Optional<java.time.Instant> revokedAt(String id) {
+    return java.util.Optional.ofNullable(revokedAt.get(id));
   }
 
   /** {@return the ids of the credentials whose revocation failed, each audited as such} */

@@ -59,6 +59,7 @@ final class ChaosSoak {
   private final List<String> breaches = new ArrayList<>();
   private final Map<String, String> faultedSubjects = new HashMap<>();
   private final Set<Instant> orphaningAnswers = new HashSet<>();
+  private final Set<Instant> faultedRevocations = new HashSet<>();
   private final Map<String, Long> calls = new TreeMap<>();
   private final Map<String, Long> faultedAnswers = new TreeMap<>();
   private long minute;
@@ -188,7 +189,8 @@ final class ChaosSoak {
       }
       Set<String> admitted = audit.revocationsFailed();
       figures.put("revocations that failed (audited)", admitted.size());
-      List<String> liveTokens = fleet.liveVaultTokens(orphaningAnswers, admitted, audit);
+      List<String> liveTokens =
+          fleet.liveVaultTokens(orphaningAnswers, admitted, faultedRevocations, audit);
       if (!liveTokens.isEmpty()) {
         breach(
             liveTokens.size()
@@ -327,6 +329,9 @@ final class ChaosSoak {
         boolean failed =
             e.appliedFault().map(ChaosSoak::fails).orElse(e.status() >= 400 || e.status() == 0);
         Optional<String> subject = SubjectKey.of(e.request());
+        if (e.appliedFault().isPresent() && e.request().path().endsWith("/revoke-self")) {
+          faultedRevocations.add(e.time()); // the client may take it for a revocation
+        }
         if (failed) {
           faultedAnswers.merge(u.name(), 1L, Long::sum);
           subject.ifPresent(s -> unanswered.put(s, e));

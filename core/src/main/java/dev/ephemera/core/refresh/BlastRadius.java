@@ -22,7 +22,17 @@ public record BlastRadius(
     List<String> longLived,
     List<String> unscoped,
     List<String> neverRotated) {
-  /** Copies the lists. */
+  /**
+   * Copies the lists.
+   *
+   * @param sources how many sources were looked at
+   * @param longLivedThreshold the lifetime beyond which a credential counts as long-lived
+   * @param longLived sources holding a credential that lives longer than the threshold
+   * @param unscoped sources whose credential is not narrowed beyond its target (no session policy,
+   *     access boundary or scope)
+   * @param neverRotated sources still on their first credential though they were built longer ago
+   *     than its lifetime: it is reused, renewed in place, instead of replaced
+   */
   public BlastRadius {
     longLived = List.copyOf(longLived);
     unscoped = List.copyOf(unscoped);

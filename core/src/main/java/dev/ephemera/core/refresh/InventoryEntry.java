@@ -45,7 +45,26 @@ public record InventoryEntry(
     long issuances,
     long failures,
     @Nullable String lastFailure) {
-  /** Checks the required parts are there. */
+  /**
+   * Checks the required parts are there.
+   *
+   * @param name the source's name
+   * @param provider the backend, e.g. {@code aws-irsa}
+   * @param principal the workload's identity, e.g. the projected token's {@code sub}
+   * @param target what it assumes or logs into: role ARN, service account, client id, Vault role
+   * @param scope how the credential is narrowed (empty: not narrowed beyond the target)
+   * @param state where the source is in its life
+   * @param credentialId the held credential's id, or {@code null} when none is held
+   * @param issuedAt when the held credential was issued, or {@code null}
+   * @param expiresAt when it expires, or {@code null}
+   * @param at when this entry was taken, on the source's clock
+   * @param builtAt when the source was built
+   * @param rotations how many times the source changed credential (a new id)
+   * @param issuances issuances and renewals that succeeded
+   * @param failures refresh attempts that failed
+   * @param lastFailure the last failure's reason ({@code THROTTLED}, ...), or {@code null} after a
+   *     success
+   */
   public InventoryEntry {
     Objects.requireNonNull(name, "name");
     Objects.requireNonNull(provider, "provider");

@@ -13,7 +13,14 @@ import java.util.Objects;
  * @param hash the entry's hash, lowercase hex
  */
 public record ChainEntry(String origin, String epoch, long seq, String hash) {
-  /** Checks every part is there. */
+  /**
+   * Checks every part is there.
+   *
+   * @param origin the chain's origin
+   * @param epoch the epoch
+   * @param seq the entry's seq ({@code -1} before the first entry)
+   * @param hash the entry's hash, lowercase hex
+   */
   public ChainEntry {
     Objects.requireNonNull(origin, "origin");
     Objects.requireNonNull(epoch, "epoch");

@@ -41,7 +41,16 @@ public record ChainProblem(
     UNSIGNED
   }
 
-  /** Checks every part is there. */
+  /**
+   * Checks every part is there.
+   *
+   * @param kind what kind of tampering (or damage) it is
+   * @param file the file the entry is in ({@code ""} for a problem of the whole set)
+   * @param line the entry's line in that file, from 1 ({@code 0} for a problem of the whole set)
+   * @param epoch the entry's epoch ({@code ""} when it could not be read)
+   * @param seq the entry's seq ({@code -1} when it could not be read)
+   * @param detail what is wrong, in a sentence
+   */
   public ChainProblem {
     Objects.requireNonNull(kind, "kind");
     Objects.requireNonNull(file, "file");

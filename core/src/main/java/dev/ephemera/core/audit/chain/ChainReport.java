@@ -26,7 +26,19 @@ public record ChainReport(
     long lost,
     int epochs,
     List<ChainProblem> problems) {
-  /** Copies the problems. */
+  /**
+   * Copies the problems.
+   *
+   * @param files files read
+   * @param entries entries read
+   * @param events {@code EVENT} entries
+   * @param checkpoints {@code CHECKPOINT} entries whose signature verified
+   * @param unsignedCheckpoints checkpoints written without a signature (declared as such)
+   * @param gaps {@code GAP} entries
+   * @param lost entries the gaps declare lost
+   * @param epochs epochs (process lifetimes) seen
+   * @param problems everything wrong, first found first
+   */
   public ChainReport {
     problems = List.copyOf(problems);
   }
