@@ -1,11 +1,18 @@
 package dev.ephemera.core.audit.chain;
 
+import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.PublicKey;
+import java.security.interfaces.ECPublicKey;
+import java.security.interfaces.EdECKey;
+import java.security.spec.ECParameterSpec;
 import java.time.Instant;
 import java.util.HexFormat;
+import java.util.List;
+import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The chain's wire format, {@value #VERSION}, in one place: what {@link ChainedAuditSink} writes
@@ -41,6 +48,12 @@ import java.util.HexFormat;
  * {@code reason}; {@code CHECKPOINT} has {@code head} ({@code seq} and {@code hash} of the entry
  * before it, and the {@code time} signed, the checkpoint's own), {@code final} ({@code true} at
  * close), and {@code alg} and {@code key} when signed, or {@code unsigned} (why not) when not.
+ *
+ * <p>{@code alg} is one of two: {@value CheckpointSigner#ED25519}, for an Ed25519 key (the 64-byte
+ * signature of RFC 8032), or {@value CheckpointSigner#ECDSA_P256}, for an EC key on P-256
+ * (secp256r1): ECDSA over SHA-256, the signature DER-encoded as {@code SEQUENCE {r, s}}, what the
+ * JDK and a PKCS#11 token through SunPKCS11 sign with. A verifier accepts no other, nor an {@code
+ * alg} that is not its key's: either is a forged checkpoint.
  */
 public final class ChainFormat {
   /** The format's version, the {@code v} of every entry. */
@@ -65,6 +78,14 @@ public final class ChainFormat {
   public static final String NO_PREVIOUS = "0".repeat(64);
 
   private static final HexFormat HEX = HexFormat.of();
+
+  /** The algorithms a checkpoint may be signed with. */
+  static final List<String> ALGORITHMS =
+      List.of(CheckpointSigner.ED25519, CheckpointSigner.ECDSA_P256);
+
+  /** The order of P-256's base point: with the field size, what tells the curve apart. */
+  private static final BigInteger P256_ORDER =
+      new BigInteger("FFFFFFFF00000000FFFFFFFFFFFFFFFFBCE6FAADA7179E84F3B9CAC2FC632551", 16);
 
   private ChainFormat() {}
 
@@ -115,6 +136,42 @@ public final class ChainFormat {
   public static String keyId(PublicKey key) {
     byte[] digest = sha256().digest(key.getEncoded());
     return "sha256:" + HEX.formatHex(digest, 0, 16);
+  }
+
+  /**
+   * {@return the algorithm of checkpoints {@code key} verifies, or null when a chain has none for
+   * it} {@value CheckpointSigner#ED25519} for an Ed25519 key, {@value CheckpointSigner#ECDSA_P256}
+   * for an EC key on P-256.
+   */
+  static @Nullable String algorithmFor(PublicKey key) {
+    if (key instanceof EdECKey ed) {
+      return ed.getParams().getName().equalsIgnoreCase(CheckpointSigner.ED25519)
+          ? CheckpointSigner.ED25519
+          : null;
+    }
+    if (key instanceof ECPublicKey ec) {
+      ECParameterSpec p = ec.getParams();
+      return p.getCurve().getField().getFieldSize() == 256 && p.getOrder().equals(P256_ORDER)
+          ? CheckpointSigner.ECDSA_P256
+          : null;
+    }
+    return CheckpointSigner.ED25519.equalsIgnoreCase(key.getAlgorithm())
+        ? CheckpointSigner.ED25519
+        : null;
+  }
+
+  /**
+   * {@return the algorithm of checkpoints {@code key} verifies}
+   *
+   * @throws IllegalArgumentException when it is neither an Ed25519 nor an EC P-256 key
+   */
+  static String algorithmOf(PublicKey key) {
+    String alg = algorithmFor(Objects.requireNonNull(key, "publicKey"));
+    if (alg == null) {
+      throw new IllegalArgumentException(
+          "publicKey is neither an Ed25519 nor an EC P-256 key: " + key.getAlgorithm());
+    }
+    return alg;
   }
 
   static MessageDigest sha256() {

@@ -8,15 +8,20 @@ import java.security.PublicKey;
 import java.security.spec.X509EncodedKeySpec;
 import java.util.Base64;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Objects;
 
 /**
  * Keys of a chain: a fresh Ed25519 key pair, a public key to and from PEM (what {@code openssl
- * genpkey -algorithm ed25519} and {@code openssl pkey -pubout} write), an HMAC key from text.
+ * genpkey -algorithm ed25519} and {@code openssl pkey -pubout} write; Ed25519 or EC P-256, a
+ * PKCS#11 token's key), an HMAC key from text.
  */
 public final class ChainKeys {
   private static final String BEGIN = "-----BEGIN PUBLIC KEY-----";
   private static final String END = "-----END PUBLIC KEY-----";
+
+  /** The key factories a PEM key is read with, in turn. */
+  private static final List<String> KINDS = List.of(CheckpointSigner.ED25519, "EC");
 
   private ChainKeys() {}
 
@@ -40,10 +45,11 @@ public final class ChainKeys {
   }
 
   /**
-   * {@return the Ed25519 public key in a PEM {@code PUBLIC KEY} block}
+   * {@return the Ed25519 or EC P-256 public key in a PEM {@code PUBLIC KEY} block}
    *
    * @param pem the PEM text
-   * @throws IllegalArgumentException when it is not an Ed25519 public key in PEM
+   * @throws IllegalArgumentException when it is neither an Ed25519 nor an EC P-256 public key in
+   *     PEM
    */
   public static PublicKey publicKeyFromPem(String pem) {
     Objects.requireNonNull(pem, "pem");
@@ -52,14 +58,25 @@ public final class ChainKeys {
     if (begin < 0 || end < begin) {
       throw new IllegalArgumentException("not a PEM PUBLIC KEY block");
     }
+    byte[] der;
     try {
-      byte[] der = Base64.getMimeDecoder().decode(pem.substring(begin + BEGIN.length(), end));
-      return KeyFactory.getInstance(CheckpointSigner.ED25519)
-          .generatePublic(new X509EncodedKeySpec(der));
-    } catch (IllegalArgumentException | GeneralSecurityException e) {
-      throw new IllegalArgumentException(
-          "not an Ed25519 public key: " + e.getClass().getSimpleName());
+      der = Base64.getMimeDecoder().decode(pem.substring(begin + BEGIN.length(), end));
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("not a PEM PUBLIC KEY block: its base64 is broken");
     }
+    String failure = "";
+    for (String kind : KINDS) {
+      try {
+        PublicKey key = KeyFactory.getInstance(kind).generatePublic(new X509EncodedKeySpec(der));
+        if (ChainFormat.algorithmFor(key) != null) {
+          return key;
+        }
+        failure = "an EC key on another curve than P-256";
+      } catch (GeneralSecurityException e) {
+        failure = e.getClass().getSimpleName();
+      }
+    }
+    throw new IllegalArgumentException("neither an Ed25519 nor an EC P-256 public key: " + failure);
   }
 
   /**

@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
+import java.security.ProviderException;
 import java.security.PublicKey;
 import java.security.Signature;
 import java.time.Instant;
@@ -403,6 +404,20 @@ public final class ChainVerifier {
                 "is signed by key " + keyId + ", not by any key given " + keys.keySet()));
         return false;
       }
+      String keyAlg = ChainFormat.algorithmFor(key);
+      if (!alg.equals(keyAlg)) {
+        problems.add(
+            problem(
+                Kind.FORGED_CHECKPOINT,
+                l,
+                ChainFormat.ALGORITHMS.contains(alg)
+                    ? "names algorithm " + alg + ", but key " + keyId + " verifies " + keyAlg
+                    : "names algorithm "
+                        + alg
+                        + ", not one a chain accepts "
+                        + ChainFormat.ALGORITHMS));
+        return false;
+      }
       boolean valid = verifySignature(l, alg, key, headSeq, headHash, signedAt);
       if (!valid) {
         problems.add(
@@ -438,7 +453,10 @@ public final class ChainVerifier {
         s.initVerify(key);
         s.update(message);
         return s.verify(Base64.getDecoder().decode(Objects.requireNonNull(l.sig)));
-      } catch (GeneralSecurityException | IllegalArgumentException | DateTimeParseException e) {
+      } catch (GeneralSecurityException
+          | IllegalArgumentException
+          | DateTimeParseException
+          | ProviderException e) {
         return false;
       }
     }
@@ -548,11 +566,13 @@ public final class ChainVerifier {
      * Trusts {@code key} for checkpoints (call once a key: rotated keys are all trusted). With
      * keys, every entry must be covered by a signed checkpoint.
      *
-     * @param key an Ed25519 public key
+     * @param key an Ed25519 or EC P-256 public key
      * @return this builder
+     * @throws IllegalArgumentException when it is neither
      */
     public Builder publicKey(PublicKey key) {
-      keys.put(ChainFormat.keyId(Objects.requireNonNull(key, "publicKey")), key);
+      ChainFormat.algorithmOf(key);
+      keys.put(ChainFormat.keyId(key), key);
       return this;
     }
 

@@ -1,12 +1,17 @@
 package dev.ephemera.core.audit.chain;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.ephemera.core.audit.chain.ChainProblem.Kind;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.spec.ECGenParameterSpec;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -265,5 +270,89 @@ class ChainVerifierTest {
     String l = lines.get(lines.size() - 1);
     int at = l.lastIndexOf(",\"hash\":\"") + 9;
     return l.substring(at, at + 64);
+  }
+
+  private static KeyPair generate(String algorithm, String curve) {
+    try {
+      KeyPairGenerator g = KeyPairGenerator.getInstance(algorithm);
+      if (!curve.isEmpty()) {
+        g.initialize(new ECGenParameterSpec(curve));
+      }
+      return g.generateKeyPair();
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** {@return a closed chain of 12 events, its checkpoints signed by {@code signer}} */
+  private List<String> chain(CheckpointSigner signer) throws IOException {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    try (ChainedAuditSink sink = fx.sink(out, "e1", ChainFixture.START).signer(signer).build()) {
+      for (int i = 0; i < 12; i++) {
+        sink.onEvent(ChainFixture.event(i, ChainFixture.START.plusSeconds(i)));
+      }
+    }
+    return ChainFixture.lines(out);
+  }
+
+  @Test
+  void aP256Key_signsWithEcdsa_andItsChainVerifies_itsKeyReadFromPem() throws IOException {
+    KeyPair ec = generate("EC", "secp256r1");
+    CheckpointSigner signer = CheckpointSigner.of(ec.getPrivate(), ec.getPublic());
+
+    ChainReport report =
+        ChainVerifier.builder()
+            .publicKey(ChainKeys.publicKeyFromPem(ChainKeys.toPem(ec.getPublic())))
+            .hmacKey(fx.hmacKey)
+            .build()
+            .verify(List.of(ChainFixture.write(dir, "audit.jsonl", chain(signer))));
+
+    assertThat(signer.algorithm()).isEqualTo(CheckpointSigner.ECDSA_P256);
+    assertThat(report.problems()).isEmpty();
+    assertThat(report.checkpoints()).isEqualTo(3);
+    assertThat(CheckpointSigner.of(fx.keys.getPrivate(), fx.keys.getPublic()).algorithm())
+        .isEqualTo(CheckpointSigner.ED25519);
+  }
+
+  @Test
+  void aCheckpointNamingAnotherAlgorithm_isForged_neverThrown() throws IOException {
+    KeyPair ec = generate("EC", "secp256r1");
+    List<String> signed = chain(CheckpointSigner.of(ec.getPrivate(), ec.getPublic()));
+    for (String alg : List.of("SHA1withECDSA", "NONEwithECDSA", "Ed25519", "no such thing")) {
+      List<String> lines = new ArrayList<>(signed);
+      int cp = ChainFixture.indexOfKind(lines, "CHECKPOINT", 0);
+      lines.set(
+          cp,
+          ChainFixture.rehash(
+              lines.get(cp).replace("\"alg\":\"SHA256withECDSA\"", "\"alg\":\"" + alg + "\"")));
+
+      ChainReport report =
+          ChainVerifier.builder()
+              .publicKey(ec.getPublic())
+              .build()
+              .verify(List.of(ChainFixture.write(dir, "audit.jsonl", lines)));
+
+      ChainProblem p = first(report);
+      assertThat(p.kind()).as(alg).isEqualTo(Kind.FORGED_CHECKPOINT);
+      assertThat(p.toString()).as(alg).contains(alg);
+    }
+  }
+
+  @Test
+  void onlyEd25519AndP256Keys_areTrusted() {
+    KeyPair p384 = generate("EC", "secp384r1");
+    KeyPair rsa = generate("RSA", "");
+
+    assertThatThrownBy(() -> ChainVerifier.builder().publicKey(p384.getPublic()))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("P-256");
+    assertThatThrownBy(() -> CheckpointSigner.of(rsa.getPrivate(), rsa.getPublic()))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> CheckpointSigner.ed25519(p384.getPrivate(), p384.getPublic()))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> ChainKeys.publicKeyFromPem(ChainKeys.toPem(p384.getPublic())))
+        .hasMessageContaining("P-256");
+    assertThatThrownBy(() -> ChainKeys.publicKeyFromPem(ChainKeys.toPem(rsa.getPublic())))
+        .hasMessageContaining("neither an Ed25519 nor an EC P-256");
   }
 }
