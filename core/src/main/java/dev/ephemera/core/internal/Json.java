@@ -148,7 +148,18 @@ public final class Json {
 
   private String string() {
     pos++;
-    StringBuilder sb = new StringBuilder();
+    int start = pos;
+    while (pos < text.length()) { // the common case, a string without escapes: one substring
+      char c = text.charAt(pos);
+      if (c == '"') {
+        return text.substring(start, pos++);
+      }
+      if (c == '\\' || c < 0x20) {
+        break;
+      }
+      pos++;
+    }
+    StringBuilder sb = new StringBuilder().append(text, start, pos);
     while (true) {
       if (pos >= text.length()) {
         throw error("unterminated string");

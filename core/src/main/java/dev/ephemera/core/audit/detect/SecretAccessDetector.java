@@ -3,6 +3,7 @@ package dev.ephemera.core.audit.detect;
 import dev.ephemera.core.audit.AuditEvent;
 import dev.ephemera.core.audit.AuditEventType;
 import dev.ephemera.core.audit.AuditListener;
+import dev.ephemera.core.internal.AuditLines;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.Reader;

@@ -1,6 +1,5 @@
-package dev.ephemera.core.audit.detect;
+package dev.ephemera.core.internal;
 
-import dev.ephemera.core.internal.Json;
 import java.io.IOException;
 import java.io.Reader;
 import java.util.Map;
@@ -11,11 +10,15 @@ import org.jspecify.annotations.Nullable;
  * Reads audit JSON lines as written by {@link dev.ephemera.core.audit.JsonLinesAuditListener}, or
  * lines of a chained format whose {@code "event"} member holds the event. Every line is bounded;
  * one that is too long, not a JSON object or refused by the caller is skipped and counted. Blank
- * lines are not counted.
+ * lines are not counted, nor are the entries of an {@code ephemera.chain/v1} file that hold no
+ * event ({@code EPOCH}, {@code GAP}, {@code CHECKPOINT}): they are well-formed, just not events.
+ * Shared by the detectors' baseline and the forensic timeline.
  */
-final class AuditLines {
+public final class AuditLines {
   /** The longest line read, in chars; an audit event is far shorter. */
-  static final int MAX_LINE_CHARS = 64 * 1024;
+  public static final int MAX_LINE_CHARS = 64 * 1024;
+
+  private static final String CHAIN_VERSION = "ephemera.chain/v1";
 
   private AuditLines() {}
 
@@ -23,10 +26,13 @@ final class AuditLines {
    * Hands each line's event object to {@code accept}, which returns {@code false} for one it cannot
    * use.
    *
+   * @param in the lines; not closed
+   * @param maxLineChars the longest line read; a longer one is skipped
+   * @param accept takes one event's members, {@code false} when it cannot use them
    * @return how many lines were skipped
    * @throws IOException if reading fails
    */
-  static long read(Reader in, int maxLineChars, Predicate<Map<String, Object>> accept)
+  public static long read(Reader in, int maxLineChars, Predicate<Map<String, Object>> accept)
       throws IOException {
     long skipped = 0;
     StringBuilder line = new StringBuilder(512);
@@ -60,8 +66,12 @@ final class AuditLines {
       return 0;
     }
     try {
-      Map<String, Object> event = eventOf(Json.parseObject(text));
-      return event != null && accept.test(event) ? 0 : 1;
+      Map<String, Object> parsed = Json.parseObject(text);
+      Map<String, Object> event = eventOf(parsed);
+      if (event == null) {
+        return isChainEntryWithoutEvent(parsed) ? 0 : 1;
+      }
+      return accept.test(event) ? 0 : 1;
     } catch (RuntimeException e) {
       return 1;
     }
@@ -76,8 +86,19 @@ final class AuditLines {
     return line.containsKey("type") ? line : null;
   }
 
-  /** {@return the string member {@code name}, or {@code null} when absent or not a string} */
-  static @Nullable String string(Map<String, Object> event, String name) {
+  private static boolean isChainEntryWithoutEvent(Map<String, Object> line) {
+    return CHAIN_VERSION.equals(line.get("v"))
+        && line.get("kind") instanceof String kind
+        && !kind.equals("EVENT");
+  }
+
+  /**
+   * {@return the string member {@code name}, or {@code null} when absent or not a string}
+   *
+   * @param event an event's members
+   * @param name the member's name
+   */
+  public static @Nullable String string(Map<String, Object> event, String name) {
     return event.get(name) instanceof String s ? s : null;
   }
 }

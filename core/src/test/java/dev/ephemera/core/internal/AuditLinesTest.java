@@ -1,4 +1,4 @@
-package dev.ephemera.core.audit.detect;
+package dev.ephemera.core.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -42,5 +42,28 @@ class AuditLinesTest {
   void read_aLineRefusedByTheCaller_isSkipped() throws IOException {
     assertThat(AuditLines.read(new StringReader("{\"type\":\"ISSUED\"}\n"), 64, m -> false))
         .isEqualTo(1);
+  }
+
+  @Test
+  void read_aChainsEntriesHoldingNoEvent_arePassedOverUncounted() throws IOException {
+    List<Map<String, Object>> seen = new ArrayList<>();
+    String prefix = "{\"v\":\"ephemera.chain/v1\",\"origin\":\"o\",\"epoch\":\"e\",\"seq\":";
+
+    long skipped =
+        read(
+            prefix
+                + "0,\"kind\":\"EPOCH\"}\n"
+                + prefix
+                + "1,\"kind\":\"EVENT\",\"event\":{\"type\":\"ISSUED\"}}\n"
+                + prefix
+                + "2,\"kind\":\"CHECKPOINT\",\"final\":true}\n"
+                + prefix
+                + "3,\"kind\":\"EVENT\"}\n"
+                + "{\"v\":\"other/v1\",\"kind\":\"CHECKPOINT\"}\n",
+            1024,
+            seen);
+
+    assertThat(skipped).isEqualTo(2); // an EVENT without its event, and another format
+    assertThat(seen).extracting(m -> m.get("type")).containsExactly("ISSUED");
   }
 }
