@@ -120,7 +120,7 @@ public final class RefreshingCredentialSource<C extends Credential> implements C
     this.subscribers = new Subscribers<>(audit);
     this.revocations =
         new Revocations<>(issuer, policy.revokeDelay(), scheduler, ticker, audit, lock);
-    this.builtAt = clock.instant();
+    this.builtAt = builtAt(clock);
     this.registration = CredentialInventory.process().register(this);
   }
 
@@ -200,18 +200,31 @@ public final class RefreshingCredentialSource<C extends Credential> implements C
 
   @Override
   public CompletableFuture<C> invalidate() {
+    stopServing(false);
+    return acquire(Trigger.INVALIDATED);
+  }
+
+  /**
+   * {@return the credential served until now, no longer served; null if none was} With {@code
+   * kill}, it is also marked revoked by the kill switch, so it is never retired again.
+   */
+  private @Nullable C stopServing(boolean kill) {
     lock.lock();
     try {
-      if (!closed && snapshot.serving != null) {
+      C held = closed ? null : snapshot.serving;
+      if (held != null) {
+        if (kill) {
+          killed = held;
+        }
         generation++;
         cancel(expiryTask);
         expiryTask = null;
         snapshot = snapshot.withState(SourceState.UNAVAILABLE);
       }
+      return held;
     } finally {
       lock.unlock();
     }
-    return acquire(Trigger.INVALIDATED);
   }
 
   @Override
@@ -336,26 +349,22 @@ public final class RefreshingCredentialSource<C extends Credential> implements C
    * @return whether a credential was held, and so revoked
    */
   boolean revokeHeld() {
-    C held = null;
-    lock.lock();
-    try {
-      if (!closed && snapshot.serving != null) {
-        held = snapshot.serving;
-        killed = held;
-        generation++;
-        cancel(expiryTask);
-        expiryTask = null;
-        snapshot = snapshot.withState(SourceState.UNAVAILABLE);
-      }
-    } finally {
-      lock.unlock();
-    }
+    C held = stopServing(true);
     if (held == null) {
       return false;
     }
     revocations.revoke(held);
     acquire(Trigger.INVALIDATED);
     return true;
+  }
+
+  /** {@return when the source is built, for the inventory; a clock that fails does not stop it} */
+  private static Instant builtAt(Clock clock) {
+    try {
+      return clock.instant();
+    } catch (Throwable e) {
+      return Instant.EPOCH;
+    }
   }
 
   private @Nullable C killedCredential() {

@@ -113,7 +113,8 @@ class CredentialInventoryTest {
 
     assertThat(e.credentialId()).isNotEqualTo(first);
     assertThat(e.rotations()).isEqualTo(1);
-    assertThat(e.age().orElseThrow()).isLessThan(Duration.ofMinutes(50 - 40 + 1));
+    // refreshed somewhere in the band (whatever the jitter): well after the first was issued
+    assertThat(e.age().orElseThrow()).isBetween(Duration.ZERO, Duration.ofMinutes(20));
     assertThat(e.builtAt()).isEqualTo(Instant.parse("2026-01-01T00:00:00Z"));
   }
 
