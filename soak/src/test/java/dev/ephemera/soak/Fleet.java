@@ -342,14 +342,22 @@ final class Fleet implements AutoCloseable {
 
   /**
    * {@return the Vault tokens still live, but those no client could revoke: minted by a login whose
-   * answer the client never saw whole (issued at one of {@code orphanedAt}), or whose revocation
-   * failed and was audited as failed ({@code revocationFailed}, by accessor)}
+   * answer the client never saw whole (issued at one of {@code orphanedAt}), whose revocation
+   * failed and was audited as failed ({@code revocationFailed}, by accessor), or whose revocation
+   * was answered by a fault the client cannot tell from success ({@code 403}, Vault's answer for a
+   * token it no longer knows, or a 2xx with a body: at one of {@code faultedRevokeAt})}
    */
   List<String> liveVaultTokens(
-      Set<Instant> orphanedAt, Set<String> revocationFailed, AuditTally audit) {
+      Set<Instant> orphanedAt,
+      Set<String> revocationFailed,
+      Set<Instant> faultedRevokeAt,
+      AuditTally audit) {
     return vault.liveTokens().stream()
         .filter(t -> !orphanedAt.contains(t.issuedAt()))
         .filter(t -> !revocationFailed.contains(t.accessor()))
+        .filter(
+            t ->
+                audit.revokedAt(t.accessor()).map(at -> !faultedRevokeAt.contains(at)).orElse(true))
         // no accessor in the report: it can revoke; what the audit trail says of it instead
         .map(t -> t.authPath() + " login at " + t.issuedAt() + ": " + audit.history(t.accessor()))
         .toList();
