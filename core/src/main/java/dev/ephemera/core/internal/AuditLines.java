@@ -34,34 +34,15 @@ public final class AuditLines {
    */
   public static long read(Reader in, int maxLineChars, Predicate<Map<String, Object>> accept)
       throws IOException {
-    long skipped = 0;
-    StringBuilder line = new StringBuilder(512);
-    boolean tooLong = false;
-    char[] buf = new char[8192];
-    int n;
-    while ((n = in.read(buf)) != -1) {
-      for (int i = 0; i < n; i++) {
-        char c = buf[i];
-        if (c == '\n') {
-          skipped += tooLong ? 1 : handle(line, accept);
-          line.setLength(0);
-          tooLong = false;
-        } else if (!tooLong) {
-          if (line.length() >= maxLineChars) {
-            tooLong = true;
-            line.setLength(0);
-          } else {
-            line.append(c);
-          }
-        }
-      }
-    }
-    return skipped + (tooLong ? 1 : handle(line, accept));
+    long[] skipped = {0};
+    BoundedLines.forEach(
+        in, maxLineChars, (n, text) -> skipped[0] += text == null ? 1 : handle(text, accept));
+    return skipped[0];
   }
 
   /** {@return 1 if the line is skipped, else 0} */
-  private static int handle(StringBuilder line, Predicate<Map<String, Object>> accept) {
-    String text = line.toString().strip();
+  private static int handle(String line, Predicate<Map<String, Object>> accept) {
+    String text = line.strip();
     if (text.isEmpty()) {
       return 0;
     }

@@ -78,6 +78,7 @@ public final class ChainFormat {
   public static final String NO_PREVIOUS = "0".repeat(64);
 
   private static final HexFormat HEX = HexFormat.of();
+  private static final byte[] ENTRY_DOMAIN_BYTES = ENTRY_DOMAIN.getBytes(StandardCharsets.UTF_8);
 
   /** The algorithms a checkpoint may be signed with. */
   static final List<String> ALGORITHMS =
@@ -95,8 +96,13 @@ public final class ChainFormat {
    * @param body the entry without its trailer, as {@link ChainFormat} defines it
    */
   public static String hash(String body) {
-    MessageDigest sha = sha256();
-    sha.update(ENTRY_DOMAIN.getBytes(StandardCharsets.UTF_8));
+    return hash(sha256(), body);
+  }
+
+  /** {@return {@link #hash(String)} computed with {@code sha}, a SHA-256 digest reused} */
+  static String hash(MessageDigest sha, String body) {
+    sha.reset();
+    sha.update(ENTRY_DOMAIN_BYTES);
     return HEX.formatHex(sha.digest(body.getBytes(StandardCharsets.UTF_8)));
   }
 

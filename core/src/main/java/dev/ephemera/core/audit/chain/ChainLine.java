@@ -2,6 +2,7 @@ package dev.ephemera.core.audit.chain;
 
 import dev.ephemera.core.internal.Json;
 import java.math.BigDecimal;
+import java.security.MessageDigest;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
@@ -25,7 +26,9 @@ final class ChainLine {
   final String hash;
   final @Nullable String sig;
   final @Nullable String mac;
-  final String body;
+
+  /** Whether the body has the hash it states: checked as the line is read, the body not kept. */
+  final boolean hashMatches;
 
   /** The kind's own members (not for {@code EVENT}): parsed from the body. */
   final Map<String, Object> members;
@@ -42,7 +45,7 @@ final class ChainLine {
       String hash,
       @Nullable String sig,
       @Nullable String mac,
-      String body,
+      boolean hashMatches,
       Map<String, Object> members) {
     this.file = file;
     this.line = line;
@@ -55,12 +58,25 @@ final class ChainLine {
     this.hash = hash;
     this.sig = sig;
     this.mac = mac;
-    this.body = body;
+    this.hashMatches = hashMatches;
     this.members = members;
   }
 
   /** Reads {@code text}, line {@code line} of {@code file}. */
   static ChainLine parse(String file, long line, String text) {
+    return parse(file, line, text, ChainFormat.sha256(), s -> s);
+  }
+
+  /**
+   * Reads {@code text}, line {@code line} of {@code file}, hashing its body with {@code sha}; the
+   * origin and epoch, the same on many lines, are kept as {@code shared} returns them.
+   */
+  static ChainLine parse(
+      String file,
+      long line,
+      String text,
+      MessageDigest sha,
+      java.util.function.UnaryOperator<String> shared) {
     int cut = text.lastIndexOf(TRAILER);
     if (cut < 0 || !text.endsWith("}")) {
       throw new IllegalArgumentException("no hash trailer: not an entry, or cut short");
@@ -73,9 +89,9 @@ final class ChainLine {
     }
     Cursor c = new Cursor(body);
     c.expect("{\"v\":\"" + ChainFormat.VERSION + "\",\"origin\":");
-    String origin = c.string();
+    String origin = shared.apply(c.string());
     c.expect(",\"epoch\":");
-    String epoch = c.string();
+    String epoch = shared.apply(c.string());
     c.expect(",\"seq\":");
     long seq = c.number();
     c.expect(",\"kind\":");
@@ -108,13 +124,8 @@ final class ChainLine {
         hash,
         trailer.get("sig"),
         trailer.get("mac"),
-        body,
+        ChainFormat.hash(sha, body).equals(hash),
         members);
-  }
-
-  /** {@return the hash this entry's body really has} */
-  String computedHash() {
-    return ChainFormat.hash(body);
   }
 
   @Nullable String string(String member) {

@@ -1,7 +1,7 @@
 package dev.ephemera.core.audit.chain;
 
 import dev.ephemera.core.audit.chain.ChainProblem.Kind;
-import java.io.BufferedReader;
+import dev.ephemera.core.internal.BoundedLines;
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.charset.StandardCharsets;
@@ -82,12 +82,12 @@ public final class ChainVerifier {
     }
     Run run = new Run();
     for (Path f : files) {
-      try (BufferedReader r = Files.newBufferedReader(f, StandardCharsets.UTF_8)) {
+      try (Reader r = Files.newBufferedReader(f, StandardCharsets.UTF_8)) {
         run.read(f.toString(), r);
       }
     }
     if (checkpointCopy != null) {
-      try (BufferedReader r = Files.newBufferedReader(checkpointCopy, StandardCharsets.UTF_8)) {
+      try (Reader r = Files.newBufferedReader(checkpointCopy, StandardCharsets.UTF_8)) {
         run.readCopy(checkpointCopy.toString(), r);
       }
     }
@@ -102,40 +102,24 @@ public final class ChainVerifier {
    * @throws IOException when it cannot be read
    */
   public static Optional<ChainEntry> lastEntry(Path file) throws IOException {
-    ChainLine last = null;
-    try (BufferedReader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-      long n = 0;
-      for (String line; (line = boundedLine(r)) != null; ) {
-        n++;
-        try {
-          last = ChainLine.parse(file.toString(), n, line);
-        } catch (IllegalArgumentException e) {
-          // not an entry: the last whole entry counts
-        }
-      }
+    List<ChainLine> last = new ArrayList<>(1);
+    try (Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+      BoundedLines.forEach(
+          r,
+          MAX_LINE,
+          (n, text) -> {
+            if (text != null && !text.isBlank()) {
+              try {
+                ChainLine line = ChainLine.parse(file.toString(), n, text);
+                last.clear();
+                last.add(line);
+              } catch (IllegalArgumentException e) {
+                // not an entry: the last whole entry counts
+              }
+            }
+          });
     }
-    return last == null
-        ? Optional.empty()
-        : Optional.of(new ChainEntry(last.origin, last.epoch, last.seq, last.hash));
-  }
-
-  /** What {@link #boundedLine} returns for a line longer than {@link #MAX_LINE}. */
-  private static final String OVERLONG = "\u0000overlong";
-
-  private static @Nullable String boundedLine(BufferedReader r) throws IOException {
-    StringBuilder sb = new StringBuilder();
-    boolean overlong = false;
-    for (int ch; (ch = r.read()) >= 0; ) {
-      if (ch == '\n') {
-        return overlong ? OVERLONG : sb.toString();
-      }
-      if (sb.length() < MAX_LINE) {
-        sb.append((char) ch);
-      } else {
-        overlong = true;
-      }
-    }
-    return sb.length() == 0 && !overlong ? null : (overlong ? OVERLONG : sb.toString());
+    return last.stream().findFirst().map(l -> new ChainEntry(l.origin, l.epoch, l.seq, l.hash));
   }
 
   /** One verification: entries gathered by epoch, then checked. */
@@ -150,82 +134,96 @@ public final class ChainVerifier {
     private long gaps;
     private long lost;
 
-    void read(String file, Reader reader) throws IOException {
-      BufferedReader r = reader instanceof BufferedReader b ? b : new BufferedReader(reader);
-      long n = 0;
-      @Nullable ChainLine previous = null;
-      for (String text; (text = boundedLine(r)) != null; ) {
-        n++;
-        if (text.isBlank()) {
-          continue;
-        }
-        if (OVERLONG.equals(text)) {
-          problems.add(
-              new ChainProblem(
-                  Kind.MALFORMED, file, n, "", -1, "longer than " + MAX_LINE + " characters"));
-          continue;
-        }
-        ChainLine line;
-        try {
-          line = ChainLine.parse(file, n, text);
-        } catch (RuntimeException e) {
-          problems.add(
-              new ChainProblem(
-                  Kind.MALFORMED, file, n, "", -1, "not a chain entry: " + e.getMessage()));
-          continue;
-        }
-        entries++;
-        if (previous != null
-            && !(previous.origin.equals(line.origin) && previous.epoch.equals(line.epoch))
-            && !line.kind.equals("EPOCH")) {
-          problems.add(
-              problem(
-                  Kind.SPLICED,
-                  line,
-                  "belongs to "
-                      + line.origin
-                      + " epoch "
-                      + line.epoch
-                      + ", yet follows "
-                      + previous.where()
-                      + " of epoch "
-                      + previous.epoch
-                      + " and does not start an epoch: two logs were joined"));
-        }
-        if (previous != null
-            && previous.epoch.equals(line.epoch)
-            && previous.origin.equals(line.origin)
-            && line.seq < previous.seq) {
-          problems.add(
-              problem(
-                  Kind.REORDERED,
-                  line,
-                  "comes after seq "
-                      + previous.seq
-                      + " ("
-                      + previous.where()
-                      + "): entries were reordered"));
-        }
-        epochs.computeIfAbsent(line.origin + "\n" + line.epoch, k -> new ArrayList<>()).add(line);
-        previous = line;
-      }
+    private @Nullable ChainLine previousInFile;
+    private final java.security.MessageDigest sha = ChainFormat.sha256();
+    private final Map<String, String> sharedStrings = new HashMap<>();
+
+    private String shared(String s) {
+      return sharedStrings.size() < 10_000 ? sharedStrings.computeIfAbsent(s, k -> k) : s;
     }
 
-    void readCopy(String file, BufferedReader r) throws IOException {
-      long n = 0;
-      for (String text; (text = boundedLine(r)) != null; ) {
-        n++;
-        if (text.isBlank()) {
-          continue;
-        }
-        try {
-          copies.add(ChainLine.parse(file, n, text));
-        } catch (RuntimeException e) {
-          problems.add(
-              new ChainProblem(
-                  Kind.MALFORMED, file, n, "", -1, "not a checkpoint entry: " + e.getMessage()));
-        }
+    void read(String file, Reader reader) throws IOException {
+      previousInFile = null;
+      BoundedLines.forEach(reader, MAX_LINE, (n, text) -> entry(file, n, text));
+    }
+
+    private void entry(String file, long n, @Nullable String text) {
+      if (text == null) {
+        problems.add(
+            new ChainProblem(
+                Kind.MALFORMED, file, n, "", -1, "longer than " + MAX_LINE + " characters"));
+        return;
       }
+      if (text.isBlank()) {
+        return;
+      }
+      @Nullable ChainLine previous = previousInFile;
+      ChainLine line;
+      try {
+        line = ChainLine.parse(file, n, text, sha, this::shared);
+      } catch (RuntimeException e) {
+        problems.add(
+            new ChainProblem(
+                Kind.MALFORMED, file, n, "", -1, "not a chain entry: " + e.getMessage()));
+        return;
+      }
+      entries++;
+      if (previous != null
+          && !(previous.origin.equals(line.origin) && previous.epoch.equals(line.epoch))
+          && !line.kind.equals("EPOCH")) {
+        problems.add(
+            problem(
+                Kind.SPLICED,
+                line,
+                "belongs to "
+                    + line.origin
+                    + " epoch "
+                    + line.epoch
+                    + ", yet follows "
+                    + previous.where()
+                    + " of epoch "
+                    + previous.epoch
+                    + " and does not start an epoch: two logs were joined"));
+      }
+      if (previous != null
+          && previous.epoch.equals(line.epoch)
+          && previous.origin.equals(line.origin)
+          && line.seq < previous.seq) {
+        problems.add(
+            problem(
+                Kind.REORDERED,
+                line,
+                "comes after seq "
+                    + previous.seq
+                    + " ("
+                    + previous.where()
+                    + "): entries were reordered"));
+      }
+      epochs.computeIfAbsent(line.origin + "\n" + line.epoch, k -> new ArrayList<>()).add(line);
+      previousInFile = line;
+    }
+
+    void readCopy(String file, Reader r) throws IOException {
+      BoundedLines.forEach(
+          r,
+          MAX_LINE,
+          (n, text) -> {
+            if (text == null || text.isBlank()) {
+              return;
+            }
+            try {
+              copies.add(ChainLine.parse(file, n, text));
+            } catch (RuntimeException e) {
+              problems.add(
+                  new ChainProblem(
+                      Kind.MALFORMED,
+                      file,
+                      n,
+                      "",
+                      -1,
+                      "not a checkpoint entry: " + e.getMessage()));
+            }
+          });
     }
 
     ChainReport finish(int files) {
@@ -271,8 +269,7 @@ public final class ChainVerifier {
       @Nullable ChainLine before = null;
       boolean broken = false;
       for (ChainLine l : epoch) {
-        String actual = l.computedHash();
-        if (!actual.equals(l.hash)) {
+        if (!l.hashMatches) {
           problems.add(problem(Kind.EDITED, l, "its content does not match its hash: edited"));
           broken = true;
         }
@@ -292,7 +289,9 @@ public final class ChainVerifier {
             broken = true;
           }
         }
-        byHash.put(l.hash, l);
+        if (l.kind.equals("CHECKPOINT")) {
+          byHash.put(l.hash, l); // what a checkpoint copy is matched against
+        }
         switch (l.kind) {
           case "EVENT" -> events++;
           case "GAP" -> {

@@ -64,6 +64,7 @@ public final class ChainedAuditSink implements AuditListener, AutoCloseable {
   private final @Nullable Fingerprints fingerprints;
   private final @Nullable MacRatchet macs;
   private final ReentrantLock lock = new ReentrantLock();
+  private final java.security.MessageDigest sha = ChainFormat.sha256(); // guarded by lock
 
   private long seq;
   private String prev = ChainFormat.NO_PREVIOUS;
@@ -313,7 +314,7 @@ public final class ChainedAuditSink implements AuditListener, AutoCloseable {
     member(body, "time", time.toString()).append(',');
     member(body, "prev", prev);
     body.append(members).append('}');
-    String hash = ChainFormat.hash(body.toString());
+    String hash = ChainFormat.hash(sha, body.toString());
     body.setLength(body.length() - 1);
     body.append(",\"hash\":\"").append(hash).append('"');
     if (sig != null) {

@@ -15,6 +15,8 @@ import javax.crypto.spec.SecretKeySpec;
 final class MacRatchet {
   private static final byte[] RATCHET = ChainFormat.RATCHET_DOMAIN.getBytes(StandardCharsets.UTF_8);
 
+  private final Mac mac =
+      newMac(); // one per ratchet: looking an algorithm up costs more than a MAC
   private byte[] key;
 
   private MacRatchet(byte[] key) {
@@ -28,12 +30,12 @@ final class MacRatchet {
 
   /** {@return HMAC-SHA256(key, label)} */
   static byte[] derive(byte[] key, String label) {
-    return hmac(key, label.getBytes(StandardCharsets.UTF_8));
+    return hmac(newMac(), key, label.getBytes(StandardCharsets.UTF_8));
   }
 
   /** {@return the MAC, in hex, of the entry whose hash is {@code hashHex}, with the current key} */
   String mac(String hashHex) {
-    return ChainFormat.hex().formatHex(hmac(key, ChainFormat.hex().parseHex(hashHex)));
+    return ChainFormat.hex().formatHex(hmac(mac, key, ChainFormat.hex().parseHex(hashHex)));
   }
 
   /**
@@ -45,7 +47,7 @@ final class MacRatchet {
     byte[] probe = key.clone();
     for (int i = 0; i < ahead; i++) {
       if (ChainFormat.hex()
-          .formatHex(hmac(probe, ChainFormat.hex().parseHex(hashHex)))
+          .formatHex(hmac(mac, probe, ChainFormat.hex().parseHex(hashHex)))
           .equals(macHex)) {
         for (int j = 0; j < i; j++) {
           advance();
@@ -74,11 +76,18 @@ final class MacRatchet {
     key = next;
   }
 
-  private static byte[] hmac(byte[] key, byte[] data) {
+  private static byte[] hmac(Mac mac, byte[] key, byte[] data) {
     try {
-      Mac mac = Mac.getInstance("HmacSHA256");
       mac.init(new SecretKeySpec(key, "HmacSHA256"));
       return mac.doFinal(data);
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("HmacSHA256 refused a 32-byte key", e); // it never does
+    }
+  }
+
+  private static Mac newMac() {
+    try {
+      return Mac.getInstance("HmacSHA256");
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException("the JDK has no HmacSHA256", e); // every JDK has it
     }
