@@ -340,7 +340,8 @@ final class ChaosSoak {
             orphaningAnswers.add(e.time());
           }
         } else if (subject.isPresent()
-            && e.succeeded()
+            && e.status() >= 200
+            && e.status() < 300 // a success, delayed or not (a short latency fault fails nothing)
             && unanswered.containsKey(subject.get())
             && e.time().equals(unanswered.get(subject.get()).time())) {
           unanswered.remove(subject.get());
